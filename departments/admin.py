@@ -1,0 +1,87 @@
+import nested_admin
+from django.contrib import admin, messages
+from django.db.models import F, ProtectedError, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext_lazy as _
+from mptt.admin import DraggableMPTTAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from departments.models import Department, DepartmentFunction
+
+
+class DepartmentFunctionInline(nested_admin.NestedTabularInline):
+    model = DepartmentFunction
+    sortable_field_name = "order"
+    extra = 0
+    fields = ("number", "section", "text", "order")
+    readonly_fields = ("number",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                item_number=Window(
+                    RowNumber(),
+                    partition_by=[F("department_id"), F("section")],
+                    order_by=[F("order").asc(), F("id").asc()],
+                )
+            )
+        )
+
+    @admin.display(description=_("No."))
+    def number(self, obj):
+        return getattr(obj, "item_number", None) or "–"
+
+
+@admin.register(Department)
+class DepartmentAdmin(nested_admin.NestedModelAdmin, DraggableMPTTAdmin, SimpleHistoryAdmin):
+    list_display = (
+        "tree_actions",
+        "indented_title",
+        "code",
+        "kind",
+        "own_positions",
+        "all_positions",
+        "is_active",
+    )
+    list_display_links = ("indented_title",)
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name", "aliases")
+    autocomplete_fields = ("parent",)
+    list_per_page = 500
+    mptt_level_indent = 24
+    fields = ("code", "name", "parent", "kind", "order", "aliases", "description", "is_active")
+    inlines = [DepartmentFunctionInline]
+    actions = ["delete_selected_tree"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_position_counts()
+
+    @admin.display(description=_("positions"), ordering="position_count")
+    def own_positions(self, obj):
+        return obj.position_count
+
+    @admin.display(description=_("positions incl. sub-units"), ordering="total_position_count")
+    def all_positions(self, obj):
+        return obj.total_position_count
+
+    def delete_selected_tree(self, modeladmin, request, queryset):
+        try:
+            return super().delete_selected_tree(modeladmin, request, queryset)
+        except ProtectedError as exc:
+            self.message_user(request, exc.args[0], level=messages.ERROR)
+            return None
+
+    delete_selected_tree.short_description = _("Delete selected %(verbose_name_plural)s")
+
+
+@admin.register(DepartmentFunction)
+class DepartmentFunctionAdmin(SimpleHistoryAdmin):
+    """Mostly edited inline on the department; registered for search and autocomplete."""
+
+    list_display = ("text", "section", "department")
+    list_select_related = ("department",)
+    search_fields = ("text", "section", "department__name", "department__code")
+    autocomplete_fields = ("department",)
+    list_filter = (("department", admin.RelatedOnlyFieldListFilter),)

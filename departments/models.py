@@ -1,0 +1,243 @@
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import connections, models, router, transaction
+from django.utils.translation import gettext_lazy as _
+from mptt.managers import TreeManager
+from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
+from simple_history.models import HistoricalRecords
+
+from orgduties.protect import ProtectedDeleteMixin
+
+# Any constant works; it only has to be the same in every process.
+_TREE_LOCK_KEY = 0x4F524744  # "ORGD"
+_TREE_FIELDS = ["lft", "rght", "tree_id", "level"]
+
+
+@contextmanager
+def tree_lock(using=None):
+    """Serialise every write to the department tree.
+
+    MPTT moves rewrite lft/rght of many rows computed from values read just
+    before; two editors moving at once would corrupt the tree. PostgreSQL takes
+    a transaction-scoped advisory lock; SQLite transactions here are IMMEDIATE
+    (see orgduties.env), which already admits one writer at a time.
+    """
+    using = using or router.db_for_write(Department)
+    with transaction.atomic(using=using):
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TREE_LOCK_KEY])
+        yield
+
+
+class DepartmentQuerySet(TreeQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def with_position_counts(self):
+        """Annotate ``position_count`` (own) and ``total_position_count`` (subtree).
+
+        One subquery each, whatever the number of rows.
+        """
+        from positions.models import Position
+
+        own = self.model._tree_manager.add_related_count(
+            self, Position, "department", "position_count", cumulative=False
+        )
+        return self.model._tree_manager.add_related_count(
+            own, Position, "department", "total_position_count", cumulative=True
+        )
+
+
+class DepartmentManager(TreeManager.from_queryset(DepartmentQuerySet)):
+    def move_node(self, node, target, position="last-child"):
+        """Move under the tree lock, then renumber the siblings it left and joined."""
+        with tree_lock(self.db):
+            old_parent_id = (
+                self.model.objects.filter(pk=node.pk).values_list("parent_id", flat=True).get()
+            )
+            super().move_node(node, target, position)
+            node.refresh_from_db(fields=[*_TREE_FIELDS, "parent"])
+            self.renumber_children(old_parent_id)
+            if node.parent_id != old_parent_id:
+                self.renumber_children(node.parent_id)
+
+    def renumber_children(self, parent_id):
+        """Set ``order`` of the children of ``parent_id`` to 1..n in tree order."""
+        siblings = list(self.filter(parent_id=parent_id).order_by("tree_id", "lft"))
+        changed = []
+        for index, sibling in enumerate(siblings, start=1):
+            if sibling.order != index:
+                sibling.order = index
+                changed.append(sibling)
+        if changed:
+            self.model.objects.bulk_update(changed, ["order"])
+
+    def rebuild(self):
+        with tree_lock(self.db):
+            super().rebuild()
+
+
+class Department(ProtectedDeleteMixin, MPTTModel):
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("company")
+        BRANCH = "branch", _("branch")
+        DEPARTMENT = "department", _("department")
+        OFFICE = "office", _("office")
+        REGION = "region", _("region")
+
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("A stable identifier used by imports and links, e.g. SALES-EAST."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    parent = TreeForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.DEPARTMENT)
+    aliases = models.CharField(
+        _("aliases"),
+        max_length=500,
+        blank=True,
+        help_text=_("Other names (English name, traditional spelling), separated by ;"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(
+        _("order"),
+        default=0,
+        help_text=_("Place among the units with the same parent: 1 is first."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(excluded_fields=_TREE_FIELDS)
+    objects = DepartmentManager()
+
+    class MPTTMeta:
+        order_insertion_by = ["order"]
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.replace("；", ";").split(";") if a.strip()]
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.pk:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("A unit cannot be its own parent.")})
+            descendants = self.get_descendants().filter(pk=self.parent_id)
+            if descendants.exists():
+                raise ValidationError(
+                    {"parent": _("A unit cannot be moved below one of its own sub-units.")}
+                )
+
+    def save(self, *args, **kwargs):
+        with tree_lock(kwargs.get("using") or self._state.db):
+            old_parent_id = None
+            if self.pk:
+                # The form may have been filled in before another editor's move.
+                self._refresh_tree_state()
+                old_parent_id = self._mptt_cached_fields.get("parent")
+            self._make_room_at_order()
+            super().save(*args, **kwargs)
+            Department.objects.renumber_children(self.parent_id)
+            if old_parent_id != self.parent_id:
+                Department.objects.renumber_children(old_parent_id)
+
+    def delete(self, *args, **kwargs):
+        # mptt closes the gap before Django deletes; if the delete is refused
+        # (protected rows) the transaction must roll that back too.
+        with tree_lock(kwargs.get("using") or self._state.db):
+            parent_id = self.parent_id
+            result = super().delete(*args, **kwargs)
+            Department.objects.renumber_children(parent_id)
+            return result
+
+    def _refresh_tree_state(self):
+        """Load the stored tree position, so mptt moves from where the node really is.
+
+        The instance may come from a form filled in before another editor's
+        move, or from a history record being reverted.
+        """
+        current = (
+            Department.objects.filter(pk=self.pk)
+            .values(*_TREE_FIELDS, "parent_id", "order")
+            .first()
+        )
+        if current:
+            self._mptt_cached_fields["parent"] = current.pop("parent_id")
+            self._mptt_cached_fields["order"] = current.pop("order")
+            for name, value in current.items():
+                setattr(self, name, value)
+        parent = self.parent if self.parent_id else None
+        if parent is not None and parent.pk:
+            parent.refresh_from_db(fields=_TREE_FIELDS)
+
+    def _make_room_at_order(self):
+        """Give ``order`` the meaning "place N": siblings at N or later shift down.
+
+        Together with ``order_insertion_by`` and the renumbering after save this
+        puts the unit exactly at the place HR typed, and keeps 1..n gapless.
+        """
+        cached = getattr(self, "_mptt_cached_fields", {})
+        placed = self.pk and cached.get("parent") == self.parent_id and cached.get("order") == self.order
+        if placed:
+            return
+        if not self.order:
+            last = (
+                Department.objects.filter(parent_id=self.parent_id)
+                .exclude(pk=self.pk)
+                .aggregate(models.Max("order"))["order__max"]
+            )
+            self.order = (last or 0) + 1
+            return
+        (
+            Department.objects.filter(parent_id=self.parent_id, order__gte=self.order)
+            .exclude(pk=self.pk)
+            .update(order=models.F("order") + 1)
+        )
+
+
+class DepartmentFunction(models.Model):
+    """One numbered item of a department's functions (部门职能)."""
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="functions",
+    )
+    section = models.CharField(
+        _("section"),
+        max_length=200,
+        blank=True,
+        help_text=_("Heading that groups items, e.g. 人力资源管理. Numbering restarts in each."),
+    )
+    text = models.TextField(_("text"))
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department function")
+        verbose_name_plural = _("department functions")
+        ordering = ["department", "order", "id"]
+
+    def __str__(self):
+        return self.text[:60]

@@ -1,0 +1,152 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from orgduties.protect import ProtectedDeleteMixin
+from orgduties.validators import validate_file_size
+
+TEMPLATE_EXTENSIONS = ["docx", "doc", "xlsx", "xls", "pdf", "odt", "ods", "txt", "csv"]
+
+
+class Form(ProtectedDeleteMixin, models.Model):
+    """A named record that duties produce or use (表单, 记录, 报告): 《订单评审表》."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    template = models.FileField(
+        _("template file"),
+        upload_to="form-templates/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(TEMPLATE_EXTENSIONS), validate_file_size],
+        help_text=_("A blank copy of the form to download (Word, Excel, PDF; at most 10 MB)."),
+    )
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("owning department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forms",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("form")
+        verbose_name_plural = _("forms")
+        ordering = ["name", "code"]
+
+    def __str__(self):
+        return f"《{self.name}》"
+
+
+class Kpi(models.Model):
+    """A KPI (工作指标 / 考核指标): the sentence as written, and its structure where read."""
+
+    class Comparison(models.TextChoices):
+        GE = "ge", "≥"
+        LE = "le", "≤"
+        EQ = "eq", "="
+        LT = "lt", "<"
+        GT = "gt", ">"
+
+    class Period(models.TextChoices):
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+        HALF_YEARLY = "half_yearly", _("half-yearly")
+        YEARLY = "yearly", _("yearly")
+
+    text = models.TextField(_("sentence"), help_text=_("The KPI exactly as written."))
+    metric = models.CharField(_("metric"), max_length=200, blank=True)
+    comparison = models.CharField(_("comparison"), max_length=2, choices=Comparison, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("%, 天, 小时, 项, 家 …"))
+    period = models.CharField(_("period"), max_length=20, choices=Period, blank=True)
+    deadline_month = models.PositiveSmallIntegerField(
+        _("deadline month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("For a yearly deadline such as 12-20: the month."),
+    )
+    deadline_day = models.PositiveSmallIntegerField(
+        _("deadline day"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("Day of the month by which it is due."),
+    )
+    duty = models.ForeignKey(
+        "positions.Duty",
+        verbose_name=_("duty"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="kpis",
+    )
+    position = models.ForeignKey(
+        "positions.Position",
+        verbose_name=_("position"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="kpis",
+    )
+    function = models.ForeignKey(
+        "departments.DepartmentFunction",
+        verbose_name=_("department function"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="kpis",
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(duty__isnull=False, position__isnull=True, function__isnull=True)
+                    | Q(duty__isnull=True, position__isnull=False, function__isnull=True)
+                    | Q(duty__isnull=True, position__isnull=True, function__isnull=False)
+                ),
+                name="kpi_has_exactly_one_owner",
+                violation_error_message=_(
+                    "A KPI belongs to exactly one duty, position or department function."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def is_structured(self) -> bool:
+        return bool(self.comparison and self.target is not None) or bool(self.deadline_day)
+
+    @property
+    def structure(self) -> str:
+        """'招聘达成率 ≥ 90 %', or '' when the sentence was not read."""
+        if not (self.comparison and self.target is not None):
+            return ""
+        target = f"{self.target.normalize():f}"
+        parts = [self.metric, self.get_comparison_display(), target, self.unit]
+        return " ".join(p for p in parts if p)
+
+    def clean(self):
+        super().clean()
+        if self.deadline_month and self.deadline_day:
+            days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][self.deadline_month - 1]
+            if self.deadline_day > days:
+                raise ValidationError({"deadline_day": _("That month has no such day.")})

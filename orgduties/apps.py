@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_groups(sender, using, apps=None, **kwargs):
+    from orgduties.roles import ORG_APPS, create_app_permissions, sync_groups
+
+    # post_migrate fires once per app; act once, after the last org app.
+    if sender.label != ORG_APPS[-1] or apps is None:
+        return
+    create_app_permissions(apps, using=using)
+    sync_groups(apps=apps, using=using)
+
+
+class OrgDutiesConfig(AppConfig):
+    name = "orgduties"
+    verbose_name = _("OrgDuties")
+
+    def ready(self):
+        post_migrate.connect(_sync_groups, dispatch_uid="orgduties-sync-groups")

@@ -1,0 +1,34 @@
+"""The two roles: HR editors write everything, employees read.
+
+Group names are stored untranslated: they are identifiers that code and
+operators refer to. The permissions are re-synchronised after every migrate, so
+a model added later is covered without another data migration.
+"""
+
+HR_EDITORS = "HR editors"
+EMPLOYEES = "Employees"
+ORG_APPS = ("departments", "positions", "kpis")
+
+
+def sync_groups(apps=None, using="default"):
+    from django.apps import apps as global_apps
+
+    apps = apps or global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+
+    org_perms = Permission.objects.using(using).filter(content_type__app_label__in=ORG_APPS)
+    editors, _ = Group.objects.using(using).get_or_create(name=HR_EDITORS)
+    editors.permissions.set(org_perms)
+    employees, _ = Group.objects.using(using).get_or_create(name=EMPLOYEES)
+    employees.permissions.set(org_perms.filter(codename__startswith="view_"))
+
+
+def create_app_permissions(apps, using="default"):
+    """Permissions normally appear after migrate; a data migration needs them now."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for label in ORG_APPS:
+        app_config = global_apps.get_app_config(label)
+        create_permissions(app_config, apps=apps, verbosity=0, using=using)

@@ -1,0 +1,189 @@
+import nested_admin
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext_lazy as _
+from mptt.admin import TreeRelatedFieldListFilter
+from simple_history.admin import SimpleHistoryAdmin
+
+from kpis.models import Kpi
+from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
+
+
+class PrefetchedNestedFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """Use the rows the parent inline prefetched instead of a query per parent row."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            accessor = self.fk.remote_field.get_accessor_name()
+            cache = getattr(self.instance, "_prefetched_objects_cache", {})
+            if self.instance.pk and accessor in cache:
+                self._queryset = list(cache[accessor])
+            else:
+                return super().get_queryset()
+        return self._queryset
+
+
+class DutyKpiInline(nested_admin.NestedTabularInline):
+    model = Kpi
+    fk_name = "duty"
+    formset = PrefetchedNestedFormSet
+    sortable_field_name = "order"
+    extra = 0
+    fields = (
+        "text",
+        "metric",
+        "comparison",
+        "target",
+        "unit",
+        "period",
+        "deadline_month",
+        "deadline_day",
+        "order",
+    )
+    verbose_name = _("KPI")
+    verbose_name_plural = _("KPIs (工作指标)")
+
+
+class DutyInline(nested_admin.NestedStackedInline):
+    model = Duty
+    sortable_field_name = "order"
+    extra = 0
+    fields = (("kind", "section"), "text", "process_steps", ("forms", "function"), "order")
+    autocomplete_fields = ("forms", "function")
+    inlines = [DutyKpiInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("function")
+            .prefetch_related("forms", Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id")))
+        )
+
+
+class DottedLineFormSet(nested_admin.formsets.NestedInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        new_edges = []
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            target = form.cleaned_data.get("to_position")
+            if target is not None:
+                new_edges.append((self.instance.pk, target.pk))
+        if self.instance.pk is None:
+            return
+        others = DottedLine.objects.exclude(from_position_id=self.instance.pk).values_list(
+            "from_position_id", "to_position_id"
+        )
+        if find_dotted_cycle(others, new_edges):
+            raise ValidationError(_("These dotted lines would form a cycle."))
+
+
+class DottedLineInline(nested_admin.NestedTabularInline):
+    model = DottedLine
+    fk_name = "from_position"
+    formset = DottedLineFormSet
+    extra = 0
+    autocomplete_fields = ("to_position",)
+    verbose_name = _("dotted line to another position")
+    verbose_name_plural = _("dotted lines (业务指导)")
+
+
+class AssignmentInline(nested_admin.NestedTabularInline):
+    model = Assignment
+    extra = 0
+    autocomplete_fields = ("employee",)
+    verbose_name_plural = _("holders")
+
+
+class PositionKpiInline(nested_admin.NestedTabularInline):
+    model = Kpi
+    fk_name = "position"
+    extra = 0
+    sortable_field_name = "order"
+    fields = ("text", "metric", "comparison", "target", "unit", "period", "order")
+    verbose_name_plural = _("KPIs of the position as a whole")
+
+
+@admin.register(Position)
+class PositionAdmin(nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "title",
+        "department",
+        "reports_to",
+        "headcount",
+        "holders",
+        "vacancies",
+        "is_head",
+    )
+    list_display_links = ("code", "title")
+    list_select_related = ("department", "reports_to")
+    list_filter = (("department", TreeRelatedFieldListFilter), "is_head")
+    search_fields = ("code", "title", "duties__text")
+    autocomplete_fields = ("department", "reports_to")
+    fieldsets = (
+        (None, {"fields": (("code", "title"), ("department", "is_head"), "reports_to", "headcount")}),
+        (_("Description"), {"fields": ("summary", "requirements")}),
+    )
+    inlines = [DutyInline, DottedLineInline, AssignmentInline, PositionKpiInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_staffing()
+
+    @admin.display(description=_("holders"), ordering="holder_count")
+    def holders(self, obj):
+        return obj.holder_count
+
+    @admin.display(description=_("vacancies"), ordering="vacancies")
+    def vacancies(self, obj):
+        return obj.vacancies
+
+
+@admin.register(Duty)
+class DutyAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "text", "kind", "section", "position", "department")
+    list_display_links = ("text",)
+    list_select_related = ("position__department",)
+    list_filter = ("kind", ("position__department", TreeRelatedFieldListFilter))
+    search_fields = ("text", "process_steps", "position__title", "position__code")
+    autocomplete_fields = ("position", "forms", "function")
+    inlines = []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_numbers()
+
+    @admin.display(description=_("No."))
+    def number(self, obj):
+        return obj.number
+
+    @admin.display(description=_("department"), ordering="position__department__name")
+    def department(self, obj):
+        return obj.position.department
+
+
+class EmployeeAssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    autocomplete_fields = ("position",)
+
+
+@admin.register(Employee)
+class EmployeeAdmin(SimpleHistoryAdmin):
+    list_display = ("employee_no", "name", "user", "position_count", "is_active")
+    list_select_related = ("user",)
+    search_fields = ("employee_no", "name", "user__username")
+    list_filter = ("is_active",)
+    autocomplete_fields = ("user",)
+    inlines = [EmployeeAssignmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(held=Count("assignments"))
+
+    @admin.display(description=_("positions held"), ordering="held")
+    def position_count(self, obj):
+        return obj.held

@@ -1,0 +1,358 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from orgduties.protect import ProtectedDeleteMixin
+
+
+def _current_assignment_q(prefix: str = "", today=None) -> Q:
+    today = today or timezone.localdate()
+    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": today})) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+    )
+
+
+class PositionQuerySet(models.QuerySet):
+    def with_staffing(self):
+        """Annotate ``holder_count`` (current assignments) and ``vacancies``."""
+        return self.annotate(
+            holder_count=Count("assignments", filter=_current_assignment_q("assignments__")),
+        ).annotate(vacancies=F("headcount") - F("holder_count"))
+
+    def in_subtree(self, department):
+        return self.filter(
+            department__tree_id=department.tree_id,
+            department__lft__gte=department.lft,
+            department__rght__lte=department.rght,
+        )
+
+
+class Position(ProtectedDeleteMixin, models.Model):
+    """A post (岗位) in one department, with its solid and dotted reporting lines."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        verbose_name=_("reports to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+        help_text=_("The solid-line superior (直接上级)."),
+    )
+    dotted_lines = models.ManyToManyField(
+        "self",
+        verbose_name=_("dotted lines"),
+        through="DottedLine",
+        through_fields=("from_position", "to_position"),
+        symmetrical=False,
+        related_name="dotted_from",
+        blank=True,
+    )
+    headcount = models.PositiveIntegerField(_("headcount"), default=1)
+    is_head = models.BooleanField(
+        _("head of department"), default=False, help_text=_("This position leads its department.")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    requirements = models.TextField(_("requirements"), blank=True)
+
+    history = HistoricalRecords()
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["department__tree_id", "department__lft", "-is_head", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department"],
+                condition=Q(is_head=True),
+                name="one_head_per_department",
+                violation_error_message=_("This department already has a head position."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.reports_to_id and self.pk:
+            if self.reports_to_id == self.pk:
+                raise ValidationError({"reports_to": _("A position cannot report to itself.")})
+            if self.pk in _chain_above(self.reports_to_id):
+                raise ValidationError(
+                    {"reports_to": _("This would make a reporting cycle: %(chain)s.")
+                     % {"chain": _describe_chain(self)}}
+                )
+
+
+    def save(self, *args, **kwargs):
+        # Imports and scripts skip full_clean(); a cycle must still never land.
+        if self.reports_to_id and self.pk and self.pk in _chain_above(self.reports_to_id):
+            raise ValidationError(_("This would make a reporting cycle: %(chain)s.")
+                                  % {"chain": _describe_chain(self)})
+        super().save(*args, **kwargs)
+
+
+def _chain_above(position_id) -> set:
+    """Ids of ``position_id`` and every position above it on the solid line.
+
+    One query: the whole (id, reports_to) map, which stays small (20,000 rows
+    is a few hundred kilobytes) and spares a query per level.
+    """
+    parents = dict(Position.objects.values_list("id", "reports_to_id"))
+    seen = set()
+    current = position_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        current = parents.get(current)
+    return seen
+
+
+def _describe_chain(position) -> str:
+    titles = dict(Position.objects.values_list("id", "title"))
+    parents = dict(Position.objects.values_list("id", "reports_to_id"))
+    names, current, seen = [position.title], position.reports_to_id, {position.pk}
+    while current is not None and current not in seen:
+        seen.add(current)
+        names.append(titles.get(current, "?"))
+        current = parents.get(current)
+    names.append(position.title)
+    return " → ".join(names)
+
+
+class DottedLine(models.Model):
+    """A dotted-line relation (业务指导, matrix) from one position to another."""
+
+    from_position = models.ForeignKey(
+        Position,
+        verbose_name=_("from position"),
+        on_delete=models.CASCADE,
+        related_name="dotted_lines_out",
+    )
+    to_position = models.ForeignKey(
+        Position,
+        verbose_name=_("to position"),
+        on_delete=models.CASCADE,
+        related_name="dotted_lines_in",
+    )
+    label = models.CharField(
+        _("label"), max_length=100, blank=True, help_text=_("e.g. 业务指导 (functional guidance)")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dotted line")
+        verbose_name_plural = _("dotted lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_position", "to_position"], name="unique_dotted_line"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_position=F("to_position")),
+                name="dotted_line_not_to_self",
+                violation_error_message=_("A dotted line cannot point to its own position."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_position} ⇢ {self.to_position}"
+
+    def clean(self):
+        super().clean()
+        if self.from_position_id and self.from_position_id == self.to_position_id:
+            raise ValidationError(_("A dotted line cannot point to its own position."))
+        edges = DottedLine.objects.exclude(pk=self.pk).values_list(
+            "from_position_id", "to_position_id"
+        )
+        if find_dotted_cycle(edges, [(self.from_position_id, self.to_position_id)]):
+            raise ValidationError(_("These dotted lines would form a cycle."))
+
+
+def find_dotted_cycle(existing_edges, new_edges) -> bool:
+    """True when the edges together contain a directed cycle."""
+    graph: dict = {}
+    for source, target in [*existing_edges, *new_edges]:
+        if source is None or target is None:
+            continue
+        graph.setdefault(source, set()).add(target)
+    visiting, done = set(), set()
+    for start in list(graph):
+        if start in done:
+            continue
+        stack = [(start, iter(graph.get(start, ())))]
+        visiting.add(start)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                visiting.discard(node)
+                done.add(node)
+            elif child in visiting:
+                return True
+            elif child not in done:
+                visiting.add(child)
+                stack.append((child, iter(graph.get(child, ()))))
+    return False
+
+
+class DutyQuerySet(models.QuerySet):
+    def with_numbers(self):
+        """Annotate ``number``: the item's place in its position, kind and section."""
+        return self.annotate(
+            number=Window(
+                RowNumber(),
+                partition_by=[F("position_id"), F("kind"), F("section")],
+                order_by=[F("order").asc(), F("id").asc()],
+            )
+        )
+
+
+class Duty(models.Model):
+    """A numbered duty (岗位职责) or authority (权限) of a position."""
+
+    class Kind(models.TextChoices):
+        DUTY = "duty", _("duty")
+        AUTHORITY = "authority", _("authority")
+
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="duties"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.DUTY)
+    section = models.CharField(
+        _("section"),
+        max_length=200,
+        blank=True,
+        help_text=_("Heading that groups items. Numbering restarts in each section."),
+    )
+    text = models.TextField(_("text"))
+    process_steps = models.TextField(
+        _("process steps"), blank=True, help_text=_("One step per line, without numbers.")
+    )
+    forms = models.ManyToManyField(
+        "kpis.Form", verbose_name=_("forms"), related_name="duties", blank=True
+    )
+    function = models.ForeignKey(
+        "departments.DepartmentFunction",
+        verbose_name=_("department function"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duties",
+        help_text=_("The department function this duty carries out."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+
+    history = HistoricalRecords(m2m_fields=[forms])
+    objects = DutyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+        ordering = ["position", "kind", "order", "id"]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def step_list(self) -> list[str]:
+        return [line.strip() for line in self.process_steps.splitlines() if line.strip()]
+
+    def clean(self):
+        super().clean()
+        if self.function_id and self.position_id:
+            if self.function.department_id != self.position.department_id:
+                raise ValidationError(
+                    {"function": _("Pick a function of the position's own department.")}
+                )
+
+
+class Employee(models.Model):
+    employee_no = models.CharField(_("employee number"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["employee_no"]
+
+    def __str__(self):
+        return f"{self.name} ({self.employee_no})"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self, today=None):
+        return self.filter(_current_assignment_q(today=today))
+
+
+class Assignment(models.Model):
+    """An employee holding a position, from a start date to an optional end date."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    is_primary = models.BooleanField(_("primary position"), default=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-is_primary", "start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="assignment_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+            models.UniqueConstraint(
+                fields=["employee"],
+                condition=Q(is_primary=True, end_date__isnull=True),
+                name="one_open_primary_assignment",
+                violation_error_message=_("This employee already has a primary position."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employee.name} → {self.position.title}"
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return (self.start_date is None or self.start_date <= today) and (
+            self.end_date is None or self.end_date >= today
+        )

@@ -1,0 +1,81 @@
+"""Personas and small organisations shared by the tests.
+
+Personas (built per test, cheap): ``hr`` is an HR editor with staff status,
+``employee`` is in the Employees group without staff status, ``outsider`` is a
+logged-in user with no group at all.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from departments.models import Department, DepartmentFunction
+from orgduties.roles import EMPLOYEES, HR_EDITORS
+from positions.models import Duty, Position
+
+
+@pytest.fixture
+def hr(db):
+    user = User.objects.create_user("hr", password="hr-pass-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=HR_EDITORS))
+    return user
+
+
+@pytest.fixture
+def employee(db):
+    user = User.objects.create_user("emp", password="emp-pass-123")
+    user.groups.add(Group.objects.get(name=EMPLOYEES))
+    return user
+
+
+@pytest.fixture
+def staff_employee(db):
+    """An employee who was given staff status but only the Employees group."""
+    user = User.objects.create_user("staffemp", password="emp-pass-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=EMPLOYEES))
+    return user
+
+
+@pytest.fixture
+def hr_client(client, hr):
+    client.force_login(hr)
+    return client
+
+
+def make_department(code, name=None, parent=None, **extra):
+    return Department.objects.create(code=code, name=name or code, parent=parent, **extra)
+
+
+@pytest.fixture
+def org(db):
+    """A company with two departments, a manager chain and a few duties.
+
+    ACME
+    ├── SALES   (SALES-MGR head, SALES-REP reports to SALES-MGR)
+    └── HR      (HR-MGR head)
+    CEO in ACME; both managers report to CEO.
+    """
+    acme = make_department("ACME", "示例公司", kind=Department.Kind.COMPANY)
+    sales = make_department("SALES", "销售部", parent=acme, aliases="Sales Department;銷售部")
+    hr_dept = make_department("HR", "人力资源部", parent=acme)
+    ceo = Position.objects.create(code="CEO", title="总经理", department=acme, is_head=True)
+    sales_mgr = Position.objects.create(
+        code="SALES-MGR", title="销售部经理", department=sales, reports_to=ceo, is_head=True
+    )
+    sales_rep = Position.objects.create(
+        code="SALES-REP", title="销售代表", department=sales, reports_to=sales_mgr, headcount=3
+    )
+    hr_mgr = Position.objects.create(
+        code="HR-MGR", title="人力资源部经理", department=hr_dept, reports_to=ceo, is_head=True
+    )
+    for order, text in enumerate(["制定销售计划", "管理销售团队", "审核销售合同"], start=1):
+        Duty.objects.create(position=sales_mgr, text=text, order=order)
+    DepartmentFunction.objects.create(department=sales, text="负责产品销售", order=1)
+    return {
+        "acme": acme,
+        "sales": sales,
+        "hr": hr_dept,
+        "ceo": ceo,
+        "sales_mgr": sales_mgr,
+        "sales_rep": sales_rep,
+        "hr_mgr": hr_mgr,
+    }
