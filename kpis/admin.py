@@ -33,7 +33,12 @@ class KpiAdmin(SimpleHistoryAdmin):
         (None, {"fields": ("text",)}),
         (
             _("Structure"),
-            {"fields": (("metric", "comparison", "target", "unit"), ("period", "deadline_month", "deadline_day"))},
+            {
+                "fields": (
+                    ("metric", "comparison", "target", "unit"),
+                    ("period", "deadline_month", "deadline_day"),
+                )
+            },
         ),
         (_("Belongs to (exactly one)"), {"fields": ("duty", "position", "function")}),
     )

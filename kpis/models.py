@@ -65,8 +65,12 @@ class Kpi(models.Model):
     text = models.TextField(_("sentence"), help_text=_("The KPI exactly as written."))
     metric = models.CharField(_("metric"), max_length=200, blank=True)
     comparison = models.CharField(_("comparison"), max_length=2, choices=Comparison, blank=True)
-    target = models.DecimalField(_("target"), max_digits=14, decimal_places=4, null=True, blank=True)
-    unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("%, 天, 小时, 项, 家 …"))
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    unit = models.CharField(
+        _("unit"), max_length=20, blank=True, help_text=_("%, 天, 小时, 项, 家 …")
+    )
     period = models.CharField(_("period"), max_length=20, choices=Period, blank=True)
     deadline_month = models.PositiveSmallIntegerField(
         _("deadline month"),

@@ -24,7 +24,9 @@ def envbool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}"
+    )
 
 
 def envint(name: str, default: int, minimum: int | None = None) -> int:
@@ -88,6 +90,10 @@ def envdatabase(name: str, default: str) -> dict:
         # seeing "database is locked" when they save at the same moment.
         config["CONN_MAX_AGE"] = 0
         config.setdefault("OPTIONS", {}).update(
-            {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            }
         )
     return config

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "departments",
     "positions",
     "kpis",
+    "workbook",
 ]
 
 MIDDLEWARE = [

@@ -58,7 +58,9 @@ class DutyInline(nested_admin.NestedStackedInline):
             super()
             .get_queryset(request)
             .select_related("function")
-            .prefetch_related("forms", Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id")))
+            .prefetch_related(
+                "forms", Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
+            )
         )
 
 
@@ -127,7 +129,10 @@ class PositionAdmin(nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
     search_fields = ("code", "title", "duties__text")
     autocomplete_fields = ("department", "reports_to")
     fieldsets = (
-        (None, {"fields": (("code", "title"), ("department", "is_head"), "reports_to", "headcount")}),
+        (
+            None,
+            {"fields": (("code", "title"), ("department", "is_head"), "reports_to", "headcount")},
+        ),
         (_("Description"), {"fields": ("summary", "requirements")}),
     )
     inlines = [DutyInline, DottedLineInline, AssignmentInline, PositionKpiInline]

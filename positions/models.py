@@ -12,9 +12,9 @@ from orgduties.protect import ProtectedDeleteMixin
 
 def _current_assignment_q(prefix: str = "", today=None) -> Q:
     today = today or timezone.localdate()
-    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": today})) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
-    )
+    return (
+        Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": today})
+    ) & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today}))
 
 
 class PositionQuerySet(models.QuerySet):
@@ -87,6 +87,15 @@ class Position(ProtectedDeleteMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Imports and scripts skip full_clean(); a cycle must still never land.
+        if self.reports_to_id and self.pk and self.pk in _chain_above(self.reports_to_id):
+            raise ValidationError(
+                _("This would make a reporting cycle: %(chain)s.")
+                % {"chain": _describe_chain(self)}
+            )
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.reports_to_id and self.pk:
@@ -94,17 +103,11 @@ class Position(ProtectedDeleteMixin, models.Model):
                 raise ValidationError({"reports_to": _("A position cannot report to itself.")})
             if self.pk in _chain_above(self.reports_to_id):
                 raise ValidationError(
-                    {"reports_to": _("This would make a reporting cycle: %(chain)s.")
-                     % {"chain": _describe_chain(self)}}
+                    {
+                        "reports_to": _("This would make a reporting cycle: %(chain)s.")
+                        % {"chain": _describe_chain(self)}
+                    }
                 )
-
-
-    def save(self, *args, **kwargs):
-        # Imports and scripts skip full_clean(); a cycle must still never land.
-        if self.reports_to_id and self.pk and self.pk in _chain_above(self.reports_to_id):
-            raise ValidationError(_("This would make a reporting cycle: %(chain)s.")
-                                  % {"chain": _describe_chain(self)})
-        super().save(*args, **kwargs)
 
 
 def _chain_above(position_id) -> set:
@@ -275,11 +278,14 @@ class Duty(models.Model):
 
     def clean(self):
         super().clean()
-        if self.function_id and self.position_id:
-            if self.function.department_id != self.position.department_id:
-                raise ValidationError(
-                    {"function": _("Pick a function of the position's own department.")}
-                )
+        if (
+            self.function_id
+            and self.position_id
+            and self.function.department_id != self.position.department_id
+        ):
+            raise ValidationError(
+                {"function": _("Pick a function of the position's own department.")}
+            )
 
 
 class Employee(models.Model):

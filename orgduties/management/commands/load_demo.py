@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from workbook.importer import ImportFailed, OrgImporter
+from workbook.management.commands.import_org import print_report
+from workbook.sheets import read_folder
+
+DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo organisation taken from the seed documents."
+
+    def handle(self, **options):
+        try:
+            report = OrgImporter(read_folder(DEMO)).run()
+        except ImportFailed as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(str(exc)) from None
+        if options["verbosity"] > 1:
+            print_report(self.stdout, report)
+        created = sum(r.created for r in report.sheets.values())
+        self.stdout.write(f"Demo organisation loaded from {DEMO} ({created} records created).")

@@ -1,0 +1,1040 @@
+"""Import a whole organisation workbook: validate every row, then write it all at once.
+
+Follows pretix's import pipeline: lookups are loaded once into dicts, every
+error is collected with its sheet, row and column, and nothing is written
+unless every row is good. Writing happens in one transaction under the
+department tree lock, with bulk queries (never a query per row), and records
+history for every created or changed object.
+
+Rows are matched by code, so importing the same workbook again changes
+nothing. Function, duty and KPI lists are replaced per department or position
+the workbook mentions: items it no longer holds are removed.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from departments.models import Department, DepartmentFunction, tree_lock
+from kpis.models import Form, Kpi
+from orgduties.roles import EMPLOYEES
+from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
+from workbook.sheets import SHEET_ORDER, Row, Workbook
+
+_TRUE = {"1", "true", "yes", "y", "是", "√", "x"}
+_FALSE = {"", "0", "false", "no", "n", "否"}
+_FORM_SEPARATORS = re.compile(r"[、;；,，\n]+")
+_KIND_WORDS = {
+    "company": "company",
+    "公司": "company",
+    "集团": "company",
+    "branch": "branch",
+    "分公司": "branch",
+    "department": "department",
+    "部门": "department",
+    "部": "department",
+    "office": "office",
+    "办事处": "office",
+    "region": "region",
+    "片区": "region",
+    "区域": "region",
+}
+_DUTY_KINDS = {
+    "duty": "duty",
+    "职责": "duty",
+    "岗位职责": "duty",
+    "authority": "authority",
+    "权限": "authority",
+}
+_COMPARISONS = {
+    ">=": "ge",
+    "≥": "ge",
+    "ge": "ge",
+    "<=": "le",
+    "≤": "le",
+    "le": "le",
+    "=": "eq",
+    "eq": "eq",
+    "<": "lt",
+    "lt": "lt",
+    ">": "gt",
+    "gt": "gt",
+}
+_PERIODS = {
+    "daily": "daily",
+    "每日": "daily",
+    "日": "daily",
+    "weekly": "weekly",
+    "每周": "weekly",
+    "周": "weekly",
+    "monthly": "monthly",
+    "每月": "monthly",
+    "月度": "monthly",
+    "月": "monthly",
+    "quarterly": "quarterly",
+    "每季度": "quarterly",
+    "季度": "quarterly",
+    "half_yearly": "half_yearly",
+    "half-yearly": "half_yearly",
+    "半年": "half_yearly",
+    "yearly": "yearly",
+    "annual": "yearly",
+    "每年": "yearly",
+    "年度": "yearly",
+    "年": "yearly",
+}
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = _("Row %(row)d") % {"row": self.row} if self.row else ""
+        column = f", {self.column}" if self.column else ""
+        return f"{self.sheet} {where}{column}: {self.message}"
+
+
+@dataclass
+class SheetReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    deleted_items: list[str] = field(default_factory=list)
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors):
+        super().__init__(
+            _("%(count)d problem(s) in the workbook; nothing was written.") % {"count": len(errors)}
+        )
+        self.errors = errors
+
+
+@dataclass
+class Report:
+    sheets: dict[str, SheetReport] = field(
+        default_factory=lambda: {s: SheetReport() for s in SHEET_ORDER}
+    )
+    dry_run: bool = False
+
+
+def _parse_bool(value: str):
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    return None
+
+
+def _changed(obj, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+class OrgImporter:
+    def __init__(self, workbook: Workbook, user=None):
+        self.workbook = workbook
+        self.user = user
+        self.errors: list[RowError] = [RowError(*p) for p in workbook.problems]
+        self.report = Report()
+
+    # -- entry point ---------------------------------------------------------
+
+    def run(self, dry_run=False) -> Report:
+        """Validate and write; raise ImportFailed with every error, writing nothing."""
+        self.report.dry_run = dry_run
+        with tree_lock():
+            self._load()
+            self._validate()
+            if self.errors:
+                raise ImportFailed(self.errors)
+            self._write()
+            if dry_run:
+                transaction.set_rollback(True)
+        return self.report
+
+    def error(self, sheet, row: Row | int, column, message):
+        number = row.number if isinstance(row, Row) else row
+        self.errors.append(RowError(sheet, number, column, message))
+
+    # -- lookups, once per import -------------------------------------------
+
+    def _load(self):
+        self.departments = {d.code: d for d in Department.objects.all()}
+        self.positions = {p.code: p for p in Position.objects.all()}
+        self.forms = {f.code: f for f in Form.objects.all()}
+        self.forms_by_name = {f.name: f for f in self.forms.values()}
+        self.employees = {e.employee_no: e for e in Employee.objects.all()}
+
+    # -- validation ----------------------------------------------------------
+
+    def _validate(self):
+        self._validate_departments()
+        self._validate_functions()
+        self._validate_positions()
+        self._validate_dotted_lines()
+        self._validate_forms()
+        self._validate_duties()
+        self._validate_kpis()
+        self._validate_employees()
+
+    def _required(self, sheet, row, *columns) -> bool:
+        ok = True
+        for column in columns:
+            if not row.get(column):
+                self.error(sheet, row, column, _("This column must not be empty."))
+                ok = False
+        return ok
+
+    def _unique(self, sheet, rows, column):
+        seen = {}
+        for row in rows:
+            value = row.get(column)
+            if value in seen:
+                self.error(
+                    sheet,
+                    row,
+                    column,
+                    _("“%(value)s” already appears in row %(row)d.")
+                    % {"value": value, "row": seen[value]},
+                )
+            elif value:
+                seen[value] = row.number
+
+    def _order(self, sheet, row, column="order"):
+        value = row.get(column)
+        if not value:
+            return None
+        try:
+            number = int(float(value))
+        except ValueError:
+            number = -1
+        if number < 0:
+            self.error(
+                sheet,
+                row,
+                column,
+                _("Expected a whole number ≥ 0, got “%(value)s”.") % {"value": value},
+            )
+            return None
+        return number
+
+    def _validate_departments(self):
+        rows = self.workbook.rows("departments")
+        self._unique("departments", rows, "code")
+        self.sheet_departments = {}
+        for row in rows:
+            if not self._required("departments", row, "code", "name"):
+                continue
+            kind = row.get("kind") or "department"
+            if kind.lower() not in _KIND_WORDS:
+                self.error(
+                    "departments",
+                    row,
+                    "kind",
+                    _(
+                        "Unknown kind “%(value)s”; use company, branch, department, office or region."
+                    )
+                    % {"value": kind},
+                )
+            self._order("departments", row)
+            self.sheet_departments.setdefault(row.get("code"), row)
+        known = set(self.departments) | set(self.sheet_departments)
+        codes_by_id = {d.pk: code for code, d in self.departments.items()}
+        parents = {code: codes_by_id.get(d.parent_id, "") for code, d in self.departments.items()}
+        for code, row in self.sheet_departments.items():
+            parent = row.get("parent_code")
+            if parent and parent not in known:
+                self.error(
+                    "departments",
+                    row,
+                    "parent_code",
+                    _("No department with code “%(code)s”.") % {"code": parent},
+                )
+            elif parent == code:
+                self.error("departments", row, "parent_code", _("A unit cannot be its own parent."))
+            else:
+                parents[code] = parent
+        for code, row in self.sheet_departments.items():
+            seen, current = set(), code
+            while current and current not in seen:
+                seen.add(current)
+                current = parents.get(current, "")
+            if current == code and code in seen and parents.get(code):
+                self.error(
+                    "departments",
+                    row,
+                    "parent_code",
+                    _("The parent chain of “%(code)s” loops back to itself.") % {"code": code},
+                )
+
+    def _department_known(self, code):
+        return code in self.departments or code in self.sheet_departments
+
+    def _validate_functions(self):
+        self.function_rows = defaultdict(list)
+        for row in self.workbook.rows("functions"):
+            if not self._required("functions", row, "department_code", "text"):
+                continue
+            code = row.get("department_code")
+            if not self._department_known(code):
+                self.error(
+                    "functions",
+                    row,
+                    "department_code",
+                    _("No department with code “%(code)s”.") % {"code": code},
+                )
+                continue
+            self.function_rows[code].append(row)
+
+    def _validate_positions(self):
+        rows = self.workbook.rows("positions")
+        self._unique("positions", rows, "code")
+        self.sheet_positions = {}
+        for row in rows:
+            if not self._required("positions", row, "code", "title", "department_code"):
+                continue
+            if not self._department_known(row.get("department_code")):
+                self.error(
+                    "positions",
+                    row,
+                    "department_code",
+                    _("No department with code “%(code)s”.") % {"code": row.get("department_code")},
+                )
+            if _parse_bool(row.get("is_head")) is None:
+                self.error(
+                    "positions",
+                    row,
+                    "is_head",
+                    _("Expected 1 or 0 (yes or no), got “%(value)s”.")
+                    % {"value": row.get("is_head")},
+                )
+            self._order("positions", row, "headcount")
+            self.sheet_positions.setdefault(row.get("code"), row)
+        known = set(self.positions) | set(self.sheet_positions)
+        by_id = {p.pk: p.code for p in self.positions.values()}
+        superiors = {p.code: by_id.get(p.reports_to_id, "") for p in self.positions.values()}
+        dept_codes = {d.pk: code for code, d in self.departments.items()}
+        final_heads = {
+            dept_codes[p.department_id]: p.code
+            for p in self.positions.values()
+            if p.is_head and p.code not in self.sheet_positions
+        }
+        for code, row in self.sheet_positions.items():
+            boss = row.get("reports_to_code")
+            if boss and boss not in known:
+                self.error(
+                    "positions",
+                    row,
+                    "reports_to_code",
+                    _("No position with code “%(code)s”.") % {"code": boss},
+                )
+            elif boss == code:
+                self.error(
+                    "positions", row, "reports_to_code", _("A position cannot report to itself.")
+                )
+            else:
+                superiors[code] = boss
+            if _parse_bool(row.get("is_head")):
+                dept = row.get("department_code")
+                if dept in final_heads and final_heads[dept] != code:
+                    self.error(
+                        "positions",
+                        row,
+                        "is_head",
+                        _("Department “%(dept)s” already has a head: %(head)s.")
+                        % {"dept": dept, "head": final_heads[dept]},
+                    )
+                else:
+                    final_heads[dept] = code
+        for code, row in self.sheet_positions.items():
+            seen, current = set(), superiors.get(code)
+            while current and current not in seen:
+                seen.add(current)
+                if current == code:
+                    self.error(
+                        "positions",
+                        row,
+                        "reports_to_code",
+                        _("The reporting line of “%(code)s” loops back to itself.")
+                        % {"code": code},
+                    )
+                    break
+                current = superiors.get(current)
+
+    def _position_known(self, code):
+        return code in self.positions or code in self.sheet_positions
+
+    def _validate_dotted_lines(self):
+        self.dotted_rows = defaultdict(list)
+        for row in self.workbook.rows("dotted_lines"):
+            if not self._required("dotted_lines", row, "position_code", "to_position_code"):
+                continue
+            ok = True
+            for column in ("position_code", "to_position_code"):
+                if not self._position_known(row.get(column)):
+                    self.error(
+                        "dotted_lines",
+                        row,
+                        column,
+                        _("No position with code “%(code)s”.") % {"code": row.get(column)},
+                    )
+                    ok = False
+            if row.get("position_code") == row.get("to_position_code"):
+                self.error(
+                    "dotted_lines",
+                    row,
+                    "to_position_code",
+                    _("A dotted line cannot point to its own position."),
+                )
+                ok = False
+            if ok:
+                self.dotted_rows[row.get("position_code")].append(row)
+        by_id = {p.pk: p.code for p in self.positions.values()}
+        existing = [
+            (by_id[a], by_id[b])
+            for a, b in DottedLine.objects.values_list("from_position_id", "to_position_id")
+            if by_id.get(a) not in self.dotted_rows
+        ]
+        new = [
+            (r.get("position_code"), r.get("to_position_code"))
+            for rows in self.dotted_rows.values()
+            for r in rows
+        ]
+        if find_dotted_cycle(existing, new):
+            first = next(iter(self.dotted_rows.values()))[0]
+            self.error(
+                "dotted_lines",
+                first,
+                "to_position_code",
+                _("These dotted lines would form a cycle."),
+            )
+
+    def _validate_forms(self):
+        rows = self.workbook.rows("forms")
+        self._unique("forms", rows, "code")
+        self.sheet_forms = {}
+        for row in rows:
+            if not self._required("forms", row, "code", "name"):
+                continue
+            dept = row.get("department_code")
+            if dept and not self._department_known(dept):
+                self.error(
+                    "forms",
+                    row,
+                    "department_code",
+                    _("No department with code “%(code)s”.") % {"code": dept},
+                )
+            self.sheet_forms.setdefault(row.get("code"), row)
+        self.sheet_forms_by_name = {r.get("name"): code for code, r in self.sheet_forms.items()}
+
+    def _form_code(self, token: str):
+        token = token.strip().strip("《》")
+        if token in self.sheet_forms or token in self.forms:
+            return token
+        if token in self.sheet_forms_by_name:
+            return self.sheet_forms_by_name[token]
+        if token in self.forms_by_name:
+            return self.forms_by_name[token].code
+        return None
+
+    def _validate_duties(self):
+        self.duty_rows = defaultdict(list)
+        for row in self.workbook.rows("duties"):
+            if not self._required("duties", row, "position_code", "text"):
+                continue
+            if not self._position_known(row.get("position_code")):
+                self.error(
+                    "duties",
+                    row,
+                    "position_code",
+                    _("No position with code “%(code)s”.") % {"code": row.get("position_code")},
+                )
+                continue
+            if (row.get("kind") or "duty").lower() not in _DUTY_KINDS:
+                self.error(
+                    "duties",
+                    row,
+                    "kind",
+                    _("Unknown kind “%(value)s”; use duty or authority.")
+                    % {"value": row.get("kind")},
+                )
+            for token in _FORM_SEPARATORS.split(row.get("forms")):
+                if token.strip() and self._form_code(token) is None:
+                    self.error(
+                        "duties",
+                        row,
+                        "forms",
+                        _("No form with code or name “%(value)s”.") % {"value": token.strip()},
+                    )
+            self.duty_rows[row.get("position_code")].append(row)
+
+    def _validate_kpis(self):
+        self.kpi_rows = defaultdict(list)
+        duty_counts = {
+            code: sum(
+                1 for r in rows if (r.get("kind") or "duty").lower() in ("duty", "职责", "岗位职责")
+            )
+            for code, rows in self.duty_rows.items()
+        }
+        stored_counts = Counter(
+            Duty.objects.filter(kind=Duty.Kind.DUTY).values_list("position__code", flat=True)
+        )
+        for row in self.workbook.rows("kpis"):
+            if not self._required("kpis", row, "position_code", "text"):
+                continue
+            code = row.get("position_code")
+            if not self._position_known(code):
+                self.error(
+                    "kpis",
+                    row,
+                    "position_code",
+                    _("No position with code “%(code)s”.") % {"code": code},
+                )
+                continue
+            number = row.get("duty_number")
+            if number:
+                available = duty_counts.get(code, stored_counts.get(code, 0))
+                if not number.isdigit() or not 1 <= int(number) <= available:
+                    self.error(
+                        "kpis",
+                        row,
+                        "duty_number",
+                        _("Position “%(code)s” has no duty number %(number)s (it has %(count)d).")
+                        % {"code": code, "number": number, "count": available},
+                    )
+            if row.get("comparison") and row.get("comparison").lower() not in _COMPARISONS:
+                self.error("kpis", row, "comparison", _("Use one of >=, <=, =, <, >."))
+            if row.get("target"):
+                try:
+                    Decimal(row.get("target").replace(",", ""))
+                except InvalidOperation:
+                    self.error(
+                        "kpis",
+                        row,
+                        "target",
+                        _("Expected a number, got “%(value)s”.") % {"value": row.get("target")},
+                    )
+            if row.get("period") and row.get("period").lower() not in _PERIODS:
+                self.error(
+                    "kpis",
+                    row,
+                    "period",
+                    _("Unknown period “%(value)s”.") % {"value": row.get("period")},
+                )
+            if row.get("deadline") and self._deadline(row.get("deadline")) is None:
+                self.error(
+                    "kpis",
+                    row,
+                    "deadline",
+                    _("Write a yearly deadline as MM-DD (12-20) or a monthly one as DD (25)."),
+                )
+            self.kpi_rows[code].append(row)
+
+    @staticmethod
+    def _deadline(value):
+        match = re.fullmatch(r"(?:(\d{1,2})-)?(\d{1,2})", value.strip())
+        if not match:
+            return None
+        month = int(match.group(1)) if match.group(1) else None
+        day = int(match.group(2))
+        if (month is not None and not 1 <= month <= 12) or not 1 <= day <= 31:
+            return None
+        if month:
+            try:
+                date(2024, month, day)
+            except ValueError:
+                return None
+        return month, day
+
+    def _validate_employees(self):
+        self.employee_rows = defaultdict(list)
+        primaries = Counter()
+        for row in self.workbook.rows("employees"):
+            if not self._required("employees", row, "employee_no", "name"):
+                continue
+            code = row.get("position_code")
+            if code and not self._position_known(code):
+                self.error(
+                    "employees",
+                    row,
+                    "position_code",
+                    _("No position with code “%(code)s”.") % {"code": code},
+                )
+            if _parse_bool(row.get("primary")) is None:
+                self.error(
+                    "employees",
+                    row,
+                    "primary",
+                    _("Expected 1 or 0 (yes or no), got “%(value)s”.")
+                    % {"value": row.get("primary")},
+                )
+            elif _parse_bool(row.get("primary")) and code:
+                primaries[row.get("employee_no")] += 1
+                if primaries[row.get("employee_no")] > 1:
+                    self.error(
+                        "employees", row, "primary", _("An employee has one primary position.")
+                    )
+            if row.get("start_date"):
+                try:
+                    date.fromisoformat(row.get("start_date"))
+                except ValueError:
+                    self.error("employees", row, "start_date", _("Write dates as YYYY-MM-DD."))
+            self.employee_rows[row.get("employee_no")].append(row)
+
+    # -- writing -------------------------------------------------------------
+
+    def _history(self, model, created, updated, fields):
+        if created:
+            bulk_create_with_history(created, model, batch_size=1000, default_user=self.user)
+        if updated:
+            bulk_update_with_history(
+                updated, model, fields, batch_size=1000, default_user=self.user
+            )
+
+    def _record_history(self, model, created, updated):
+        """History for rows written in several steps (tree, reporting lines)."""
+        if created:
+            model.history.bulk_history_create(created, batch_size=1000, default_user=self.user)
+        if updated:
+            model.history.bulk_history_create(
+                updated, batch_size=1000, default_user=self.user, update=True
+            )
+
+    def _write(self):
+        self._write_departments()
+        self._write_functions()
+        self._write_positions()
+        self._write_dotted_lines()
+        self._write_forms()
+        self._write_duties()
+        self._write_kpis()
+        self._write_employees()
+
+    def _write_departments(self):
+        sheet = self.report.sheets["departments"]
+        created, updated = [], []
+        for code, row in self.sheet_departments.items():
+            values = {
+                "name": row.get("name"),
+                "kind": _KIND_WORDS[(row.get("kind") or "department").lower()],
+                "aliases": row.get("aliases"),
+                "description": row.get("description"),
+            }
+            order = self._order("departments", row)
+            if code in self.departments:
+                dept = self.departments[code]
+                if order is not None:
+                    values["order"] = order
+                if _changed(dept, values):
+                    updated.append(dept)
+                else:
+                    sheet.unchanged += 1
+            else:
+                dept = Department(
+                    code=code, order=order or 0, lft=0, rght=0, tree_id=0, level=0, **values
+                )
+                created.append(dept)
+        Department.objects.bulk_create(created, batch_size=1000)
+        for dept in created:
+            self.departments[dept.code] = dept
+        for code, row in self.sheet_departments.items():
+            dept = self.departments[code]
+            parent = self.departments.get(row.get("parent_code"))
+            parent_id = parent.pk if parent else None
+            if dept.parent_id != parent_id:
+                dept.parent_id = parent_id
+                if dept not in created and dept not in updated:
+                    updated.append(dept)
+                    sheet.unchanged -= 1
+        fields = ["name", "kind", "aliases", "description", "order", "parent"]
+        Department.objects.bulk_update([*created, *updated], fields, batch_size=1000)
+        if created or updated:
+            Department.objects.rebuild()
+        self._record_history(Department, created, updated)
+        sheet.created, sheet.updated = len(created), len(updated)
+
+    def _write_functions(self):
+        sheet = self.report.sheets["functions"]
+        if not self.function_rows:
+            return
+        dept_ids = {self.departments[c].pk: c for c in self.function_rows}
+        existing = defaultdict(list)
+        for f in DepartmentFunction.objects.filter(department_id__in=dept_ids):
+            existing[dept_ids[f.department_id]].append(f)
+        created, updated, deleted = [], [], []
+        for code, rows in self.function_rows.items():
+            pool = {(f.section, f.text): f for f in existing[code]}
+            for order, row in enumerate(rows, start=1):
+                key = (row.get("section"), row.get("text"))
+                item = pool.pop(key, None)
+                if item is None:
+                    created.append(
+                        DepartmentFunction(
+                            department=self.departments[code],
+                            section=key[0],
+                            text=key[1],
+                            order=order,
+                        )
+                    )
+                elif _changed(item, {"order": order}):
+                    updated.append(item)
+                else:
+                    sheet.unchanged += 1
+            deleted.extend(pool.values())
+        self._history(DepartmentFunction, created, updated, ["order"])
+        self._delete(sheet, DepartmentFunction, deleted, lambda f: f"{f.department.name}: {f.text}")
+        sheet.created, sheet.updated = len(created), len(updated)
+
+    def _delete(self, sheet, model, objects, describe):
+        if not objects:
+            return
+        sheet.deleted = len(objects)
+        sheet.deleted_items = [describe(o) for o in objects[:200]]
+        model.objects.filter(pk__in=[o.pk for o in objects]).delete()
+
+    def _write_positions(self):
+        sheet = self.report.sheets["positions"]
+        created, updated = [], []
+        for code, row in self.sheet_positions.items():
+            values = {
+                "title": row.get("title"),
+                "department_id": self.departments[row.get("department_code")].pk,
+                "headcount": self._order("positions", row, "headcount")
+                if row.get("headcount")
+                else 1,
+                "is_head": bool(_parse_bool(row.get("is_head"))),
+                "summary": row.get("summary"),
+                "requirements": row.get("requirements"),
+            }
+            if code in self.positions:
+                position = self.positions[code]
+                if _changed(position, values):
+                    updated.append(position)
+                else:
+                    sheet.unchanged += 1
+            else:
+                created.append(Position(code=code, **values))
+        # Heads may swap between rows: clear the flag first so the unique
+        # "one head per department" index never sees two at once.
+        Position.objects.filter(pk__in=[p.pk for p in updated]).update(is_head=False)
+        Position.objects.bulk_create(created, batch_size=1000)
+        for position in created:
+            self.positions[position.code] = position
+        for code, row in self.sheet_positions.items():
+            position = self.positions[code]
+            boss = self.positions.get(row.get("reports_to_code"))
+            boss_id = boss.pk if boss else None
+            if position.reports_to_id != boss_id:
+                position.reports_to_id = boss_id
+                if position not in created and position not in updated:
+                    updated.append(position)
+                    sheet.unchanged -= 1
+        fields = [
+            "title",
+            "department",
+            "headcount",
+            "is_head",
+            "summary",
+            "requirements",
+            "reports_to",
+        ]
+        Position.objects.bulk_update([*created, *updated], fields, batch_size=1000)
+        self._record_history(Position, created, updated)
+        sheet.created, sheet.updated = len(created), len(updated)
+
+    def _write_dotted_lines(self):
+        sheet = self.report.sheets["dotted_lines"]
+        if not self.dotted_rows:
+            return
+        from_ids = {self.positions[c].pk for c in self.dotted_rows}
+        existing = {
+            (d.from_position_id, d.to_position_id): d
+            for d in DottedLine.objects.filter(from_position_id__in=from_ids)
+        }
+        created, updated = [], []
+        for code, rows in self.dotted_rows.items():
+            for row in rows:
+                key = (self.positions[code].pk, self.positions[row.get("to_position_code")].pk)
+                line = existing.pop(key, None)
+                if line is None:
+                    created.append(
+                        DottedLine(
+                            from_position_id=key[0], to_position_id=key[1], label=row.get("label")
+                        )
+                    )
+                elif _changed(line, {"label": row.get("label")}):
+                    updated.append(line)
+                else:
+                    sheet.unchanged += 1
+        self._history(DottedLine, created, updated, ["label"])
+        self._delete(sheet, DottedLine, list(existing.values()), str)
+        sheet.created, sheet.updated = len(created), len(updated)
+
+    def _write_forms(self):
+        sheet = self.report.sheets["forms"]
+        created, updated = [], []
+        for code, row in self.sheet_forms.items():
+            dept = self.departments.get(row.get("department_code"))
+            values = {
+                "name": row.get("name"),
+                "description": row.get("description"),
+                "department_id": dept.pk if dept else None,
+            }
+            if code in self.forms:
+                if _changed(self.forms[code], values):
+                    updated.append(self.forms[code])
+                else:
+                    sheet.unchanged += 1
+            else:
+                created.append(Form(code=code, **values))
+        self._history(Form, created, updated, ["name", "description", "department"])
+        for form in created:
+            self.forms[form.code] = form
+        sheet.created, sheet.updated = len(created), len(updated)
+
+    def _function_lookup(self, department_id):
+        """Map "3" and "2.3" (section 2, item 3) to function ids of a department."""
+        if not hasattr(self, "_functions_by_dept"):
+            self._functions_by_dept = defaultdict(list)
+            for f in DepartmentFunction.objects.order_by("order", "id"):
+                self._functions_by_dept[f.department_id].append(f)
+        from orgduties.numbering import number_items
+
+        lookup = {}
+        items = self._functions_by_dept.get(department_id, [])
+        for index, item in enumerate(items, start=1):
+            lookup[str(index)] = item.pk
+        for section in number_items(items):
+            for item in section.items:
+                if section.number:
+                    lookup[f"{section.number}.{item.number}"] = item.pk
+        return lookup
+
+    def _write_duties(self):
+        sheet = self.report.sheets["duties"]
+        if not self.duty_rows:
+            self.duties_by_position = {}
+            return
+        position_ids = {self.positions[c].pk: c for c in self.duty_rows}
+        existing = defaultdict(list)
+        for duty in Duty.objects.filter(position_id__in=position_ids).prefetch_related("forms"):
+            existing[position_ids[duty.position_id]].append(duty)
+        created, updated, deleted = [], [], []
+        wanted_forms, duty_is_new = {}, {}
+        self.duties_by_position = {}
+        for code, rows in self.duty_rows.items():
+            position = self.positions[code]
+            pool = {(d.kind, d.text): d for d in existing[code]}
+            functions = self._function_lookup(position.department_id)
+            listed = []
+            for order, row in enumerate(rows, start=1):
+                kind = _DUTY_KINDS[(row.get("kind") or "duty").lower()]
+                steps = "\n".join(
+                    s.strip() for s in row.get("process_steps").splitlines() if s.strip()
+                )
+                function_ref = row.get("function").strip().rstrip(".")
+                function_id = functions.get(function_ref) if function_ref else None
+                if function_ref and function_id is None:
+                    self.error(
+                        "duties",
+                        row,
+                        "function",
+                        _("The department has no function number %(number)s.")
+                        % {"number": function_ref},
+                    )
+                values = {
+                    "section": row.get("section"),
+                    "process_steps": steps,
+                    "order": order,
+                    "function_id": function_id,
+                }
+                duty = pool.pop((kind, row.get("text")), None)
+                if duty is None:
+                    duty = Duty(position_id=position.pk, kind=kind, text=row.get("text"), **values)
+                    created.append(duty)
+                elif _changed(duty, values):
+                    updated.append(duty)
+                else:
+                    sheet.unchanged += 1
+                codes = [
+                    self._form_code(t)
+                    for t in _FORM_SEPARATORS.split(row.get("forms"))
+                    if t.strip()
+                ]
+                wanted_forms[id(duty)] = (duty, {self.forms[c].pk for c in codes})
+                duty_is_new[id(duty)] = duty.pk is None
+                listed.append(duty)
+            self.duties_by_position[code] = listed
+            deleted.extend(pool.values())
+        if self.errors:
+            raise ImportFailed(self.errors)
+        self._history(Duty, created, updated, ["section", "process_steps", "order", "function"])
+        self._delete(sheet, Duty, deleted, lambda d: f"{d.position.title}: {d.text}")
+        links, unlink = [], []
+        for duty, form_ids in wanted_forms.values():
+            current = set() if duty_is_new[id(duty)] else {f.pk for f in duty.forms.all()}
+            if current != form_ids:
+                unlink.append(duty.pk)
+                links.extend(Duty.forms.through(duty_id=duty.pk, form_id=f) for f in form_ids)
+                if not duty_is_new[id(duty)] and duty not in updated:
+                    updated.append(duty)
+                    sheet.unchanged -= 1
+        Duty.forms.through.objects.filter(duty_id__in=unlink).delete()
+        Duty.forms.through.objects.bulk_create(links, batch_size=1000)
+        sheet.created, sheet.updated = len(created), len(updated)
+
+    def _write_kpis(self):
+        sheet = self.report.sheets["kpis"]
+        if not self.kpi_rows:
+            return
+        position_ids = [self.positions[c].pk for c in self.kpi_rows]
+        stored_duties = defaultdict(list)
+        for duty in Duty.objects.filter(position_id__in=position_ids, kind=Duty.Kind.DUTY).order_by(
+            "order", "id"
+        ):
+            stored_duties[duty.position_id].append(duty)
+        existing = {}
+        for kpi in Kpi.objects.filter(duty__position_id__in=position_ids) | Kpi.objects.filter(
+            position_id__in=position_ids
+        ):
+            existing[(kpi.duty_id, kpi.position_id, kpi.text)] = kpi
+        created, updated = [], []
+        fields = [
+            "metric",
+            "comparison",
+            "target",
+            "unit",
+            "period",
+            "deadline_month",
+            "deadline_day",
+            "order",
+        ]
+        for code, rows in self.kpi_rows.items():
+            position = self.positions[code]
+            duties = [
+                d for d in self.duties_by_position.get(code, []) if d.kind == Duty.Kind.DUTY
+            ] or stored_duties[position.pk]
+            for order, row in enumerate(rows, start=1):
+                number = row.get("duty_number")
+                duty_id = duties[int(number) - 1].pk if number else None
+                owner = (duty_id, None if duty_id else position.pk)
+                month, day = (
+                    self._deadline(row.get("deadline")) if row.get("deadline") else (None, None)
+                )
+                target = row.get("target").replace(",", "")
+                values = {
+                    "metric": row.get("metric"),
+                    "comparison": _COMPARISONS.get(row.get("comparison").lower(), "")
+                    if row.get("comparison")
+                    else "",
+                    "target": Decimal(target) if target else None,
+                    "unit": row.get("unit"),
+                    "period": _PERIODS.get(row.get("period").lower(), "")
+                    if row.get("period")
+                    else "",
+                    "deadline_month": month,
+                    "deadline_day": day,
+                    "order": order,
+                }
+                kpi = existing.pop((*owner, row.get("text")), None)
+                if kpi is None:
+                    created.append(
+                        Kpi(duty_id=owner[0], position_id=owner[1], text=row.get("text"), **values)
+                    )
+                elif _changed(kpi, values):
+                    updated.append(kpi)
+                else:
+                    sheet.unchanged += 1
+        self._history(Kpi, created, updated, fields)
+        self._delete(sheet, Kpi, list(existing.values()), str)
+        sheet.created, sheet.updated = len(created), len(updated)
+
+    def _write_employees(self):
+        sheet = self.report.sheets["employees"]
+        if not self.employee_rows:
+            return
+        User = get_user_model()
+        usernames = {
+            r.get("username")
+            for rows in self.employee_rows.values()
+            for r in rows
+            if r.get("username")
+        }
+        users = {u.username: u for u in User.objects.filter(username__in=usernames)}
+        new_users = [User(username=name, is_active=True) for name in sorted(usernames - set(users))]
+        for user in new_users:
+            user.set_unusable_password()
+        if new_users:
+            User.objects.bulk_create(new_users)
+            users.update(
+                {
+                    u.username: u
+                    for u in User.objects.filter(username__in=[u.username for u in new_users])
+                }
+            )
+            group = Group.objects.get(name=EMPLOYEES)
+            group.user_set.add(*[users[u.username] for u in new_users])
+        created, updated = [], []
+        for number, rows in self.employee_rows.items():
+            first = rows[0]
+            user = users.get(first.get("username"))
+            values = {"name": first.get("name"), "user_id": user.pk if user else None}
+            if number in self.employees:
+                if _changed(self.employees[number], values):
+                    updated.append(self.employees[number])
+                else:
+                    sheet.unchanged += 1
+            else:
+                created.append(Employee(employee_no=number, **values))
+        self._history(Employee, created, updated, ["name", "user"])
+        for employee in created:
+            self.employees[employee.employee_no] = employee
+        assignments = {
+            (a.employee_id, a.position_id): a
+            for a in Assignment.objects.filter(
+                employee_id__in=[e.pk for e in self.employees.values()]
+            )
+        }
+        new_assignments, changed_assignments = [], []
+        for number, rows in self.employee_rows.items():
+            employee = self.employees[number]
+            for row in rows:
+                if not row.get("position_code"):
+                    continue
+                key = (employee.pk, self.positions[row.get("position_code")].pk)
+                values = {
+                    "is_primary": bool(_parse_bool(row.get("primary"))),
+                    "start_date": date.fromisoformat(row.get("start_date"))
+                    if row.get("start_date")
+                    else None,
+                }
+                if key in assignments:
+                    if _changed(assignments[key], values):
+                        changed_assignments.append(assignments[key])
+                else:
+                    new_assignments.append(
+                        Assignment(employee_id=key[0], position_id=key[1], **values)
+                    )
+        self._history(
+            Assignment, new_assignments, changed_assignments, ["is_primary", "start_date"]
+        )
+        sheet.created, sheet.updated = len(created), len(updated)
