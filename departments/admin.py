@@ -7,9 +7,10 @@ from mptt.admin import DraggableMPTTAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from departments.models import Department, DepartmentFunction
+from orgduties.admin_mixins import CompactSortableInlineMixin
 
 
-class DepartmentFunctionInline(nested_admin.NestedTabularInline):
+class DepartmentFunctionInline(CompactSortableInlineMixin, nested_admin.NestedTabularInline):
     model = DepartmentFunction
     sortable_field_name = "order"
     extra = 0

@@ -7,6 +7,7 @@ from mptt.admin import TreeRelatedFieldListFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from kpis.models import Kpi
+from orgduties.admin_mixins import CompactSortableInlineMixin
 from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
 
 
@@ -24,7 +25,7 @@ class PrefetchedNestedFormSet(nested_admin.formsets.NestedInlineFormSet):
         return self._queryset
 
 
-class DutyKpiInline(nested_admin.NestedTabularInline):
+class DutyKpiInline(CompactSortableInlineMixin, nested_admin.NestedTabularInline):
     model = Kpi
     fk_name = "duty"
     formset = PrefetchedNestedFormSet
@@ -45,7 +46,7 @@ class DutyKpiInline(nested_admin.NestedTabularInline):
     verbose_name_plural = _("KPIs (工作指标)")
 
 
-class DutyInline(nested_admin.NestedStackedInline):
+class DutyInline(CompactSortableInlineMixin, nested_admin.NestedStackedInline):
     model = Duty
     sortable_field_name = "order"
     extra = 0
@@ -102,7 +103,7 @@ class AssignmentInline(nested_admin.NestedTabularInline):
     verbose_name_plural = _("holders")
 
 
-class PositionKpiInline(nested_admin.NestedTabularInline):
+class PositionKpiInline(CompactSortableInlineMixin, nested_admin.NestedTabularInline):
     model = Kpi
     fk_name = "position"
     extra = 0
