@@ -7,28 +7,19 @@ from mptt.admin import TreeRelatedFieldListFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from kpis.models import Kpi
-from orgduties.admin_mixins import CompactSortableInlineMixin
+from orgduties.admin_mixins import (
+    CompactSortableInlineMixin,
+    PreloadedAutocompleteInlineMixin,
+    PreloadingFormSet,
+)
 from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
 
 
-class PrefetchedNestedFormSet(nested_admin.formsets.NestedInlineFormSet):
-    """Use the rows the parent inline prefetched instead of a query per parent row."""
-
-    def get_queryset(self):
-        if not hasattr(self, "_queryset"):
-            accessor = self.fk.remote_field.get_accessor_name()
-            cache = getattr(self.instance, "_prefetched_objects_cache", {})
-            if self.instance.pk and accessor in cache:
-                self._queryset = list(cache[accessor])
-            else:
-                return super().get_queryset()
-        return self._queryset
-
-
-class DutyKpiInline(CompactSortableInlineMixin, nested_admin.NestedTabularInline):
+class DutyKpiInline(
+    PreloadedAutocompleteInlineMixin, CompactSortableInlineMixin, nested_admin.NestedTabularInline
+):
     model = Kpi
     fk_name = "duty"
-    formset = PrefetchedNestedFormSet
     sortable_field_name = "order"
     extra = 0
     fields = (
@@ -46,7 +37,9 @@ class DutyKpiInline(CompactSortableInlineMixin, nested_admin.NestedTabularInline
     verbose_name_plural = _("KPIs (工作指标)")
 
 
-class DutyInline(CompactSortableInlineMixin, nested_admin.NestedStackedInline):
+class DutyInline(
+    PreloadedAutocompleteInlineMixin, CompactSortableInlineMixin, nested_admin.NestedStackedInline
+):
     model = Duty
     sortable_field_name = "order"
     extra = 0
@@ -55,17 +48,12 @@ class DutyInline(CompactSortableInlineMixin, nested_admin.NestedStackedInline):
     inlines = [DutyKpiInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("function")
-            .prefetch_related(
-                "forms", Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
-            )
-        )
+        # Each duty's KPI rows come with the duties (see PreloadingFormSet).
+        kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
+        return super().get_queryset(request).prefetch_related(kpis)
 
 
-class DottedLineFormSet(nested_admin.formsets.NestedInlineFormSet):
+class DottedLineFormSet(PreloadingFormSet):
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -86,7 +74,7 @@ class DottedLineFormSet(nested_admin.formsets.NestedInlineFormSet):
             raise ValidationError(_("These dotted lines would form a cycle."))
 
 
-class DottedLineInline(nested_admin.NestedTabularInline):
+class DottedLineInline(PreloadedAutocompleteInlineMixin, nested_admin.NestedTabularInline):
     model = DottedLine
     fk_name = "from_position"
     formset = DottedLineFormSet
@@ -96,14 +84,16 @@ class DottedLineInline(nested_admin.NestedTabularInline):
     verbose_name_plural = _("dotted lines (业务指导)")
 
 
-class AssignmentInline(nested_admin.NestedTabularInline):
+class AssignmentInline(PreloadedAutocompleteInlineMixin, nested_admin.NestedTabularInline):
     model = Assignment
     extra = 0
     autocomplete_fields = ("employee",)
     verbose_name_plural = _("holders")
 
 
-class PositionKpiInline(CompactSortableInlineMixin, nested_admin.NestedTabularInline):
+class PositionKpiInline(
+    PreloadedAutocompleteInlineMixin, CompactSortableInlineMixin, nested_admin.NestedTabularInline
+):
     model = Kpi
     fk_name = "position"
     extra = 0

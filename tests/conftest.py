@@ -13,6 +13,14 @@ from orgduties.roles import EMPLOYEES, HR_EDITORS
 from positions.models import Duty, Position
 
 
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache():
+    """Query counts must not depend on which test warmed the per-process cache."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture
 def hr(db):
     user = User.objects.create_user("hr", password="hr-pass-123", is_staff=True)

@@ -1,0 +1,94 @@
+"""The position change form: duties with KPIs, forms, dotted lines and holders, inline."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from departments.models import DepartmentFunction
+from kpis.models import Form, Kpi
+from positions.models import Assignment, DottedLine, Duty, Employee, Position
+
+
+def _grow(org, size):
+    """Give the sales manager ``size`` duties, each with a form, a function and a KPI,
+    and ``size`` dotted lines and holders."""
+    mgr = org["sales_mgr"]
+    function = DepartmentFunction.objects.get(department=org["sales"])
+    forms = [Form.objects.create(code=f"F{i}", name=f"表单{i}") for i in range(size)]
+    for i in range(size):
+        duty = Duty.objects.create(position=mgr, text=f"职责{i}", order=10 + i, function=function)
+        duty.forms.add(forms[i])
+        Kpi.objects.create(duty=duty, text=f"指标{i}达到90%以上")
+        other = Position.objects.create(code=f"X{i}", title=f"岗位{i}", department=org["sales"])
+        DottedLine.objects.create(from_position=mgr, to_position=other, label="业务指导")
+        person = Employee.objects.create(employee_no=f"E{i}", name=f"员工{i}")
+        Assignment.objects.create(employee=person, position=mgr, is_primary=True)
+    return mgr
+
+
+@pytest.mark.parametrize("size", [1, 25])
+def test_change_form_query_count_does_not_grow(hr_client, org, size, django_assert_num_queries):
+    mgr = _grow(org, size)
+    # Expect 14 queries:
+    # * session, user
+    # * the position
+    # * the user's own and group permissions (2)
+    # * duties, with their forms and KPIs prefetched (3)
+    # * dotted lines with target positions, holders with employees (2)
+    # * KPIs of the position itself
+    # * content type for the history link
+    # * departments for the department autocomplete's selected option
+    # * positions for the reports-to autocomplete's selected option
+    with django_assert_num_queries(14):
+        response = hr_client.get(f"/admin/positions/position/{mgr.pk}/change/")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    # The selected forms and functions are rendered, labelled, on every duty.
+    selected_forms = page.select("select[name$='-forms'] option[selected]")
+    assert [o.get_text() for o in selected_forms][-1] == f"《表单{size - 1}》"
+    selected_targets = page.select("select[name$='-to_position'] option[selected]")
+    assert len(selected_targets) == size
+    assert len(page.select("textarea[name$='-text'][name^='duties-'][name*='-kpis-']")) >= size
+
+
+def test_hr_edits_duties_inline_and_numbers_follow_order(hr_client, org):
+    mgr = org["sales_mgr"]
+    duties = list(mgr.duties.order_by("order"))
+    data = {
+        "code": mgr.code,
+        "title": mgr.title,
+        "department": org["sales"].pk,
+        "reports_to": org["ceo"].pk,
+        "headcount": 1,
+        "is_head": "on",
+        "summary": "",
+        "requirements": "",
+        "duties-TOTAL_FORMS": 3,
+        "duties-INITIAL_FORMS": 3,
+        "dotted_lines_out-TOTAL_FORMS": 0,
+        "dotted_lines_out-INITIAL_FORMS": 0,
+        "assignments-TOTAL_FORMS": 0,
+        "assignments-INITIAL_FORMS": 0,
+        "kpis-TOTAL_FORMS": 0,
+        "kpis-INITIAL_FORMS": 0,
+    }
+    # Reverse the order and delete the middle duty, as HR would by dragging.
+    for index, (duty, order) in enumerate(zip(duties, [3, 2, 1], strict=True)):
+        prefix = f"duties-{index}"
+        data.update(
+            {
+                f"{prefix}-id": duty.pk,
+                f"{prefix}-position": mgr.pk,
+                f"{prefix}-kind": "duty",
+                f"{prefix}-section": "",
+                f"{prefix}-text": duty.text,
+                f"{prefix}-process_steps": "",
+                f"{prefix}-order": order,
+                f"{prefix}-kpis-TOTAL_FORMS": 0,
+                f"{prefix}-kpis-INITIAL_FORMS": 0,
+            }
+        )
+    data["duties-1-DELETE"] = "on"
+    response = hr_client.post(f"/admin/positions/position/{mgr.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    numbered = Duty.objects.filter(position=mgr).with_numbers().order_by("order")
+    assert [(d.number, d.text) for d in numbered] == [(1, "审核销售合同"), (2, "制定销售计划")]
