@@ -2,6 +2,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -59,7 +60,13 @@ class DepartmentManager(TreeManager.from_queryset(DepartmentQuerySet)):
             old_parent_id = (
                 self.model.objects.filter(pk=node.pk).values_list("parent_id", flat=True).get()
             )
-            super().move_node(node, target, position)
+            # mptt has already placed the node when it calls save(); tell save()
+            # not to treat the new parent as a move still to be made.
+            node._placed_by_manager = True
+            try:
+                super().move_node(node, target, position)
+            finally:
+                node._placed_by_manager = False
             node.refresh_from_db(fields=[*_TREE_FIELDS, "parent"])
             self.renumber_children(old_parent_id)
             if node.parent_id != old_parent_id:
@@ -76,8 +83,11 @@ class DepartmentManager(TreeManager.from_queryset(DepartmentQuerySet)):
         if changed:
             self.model.objects.bulk_update(changed, ["order"])
 
-    def rebuild(self):
+    def rebuild(self, batch_size=500, **filters):
         """Recompute every tree field from parent and order, in memory, in one pass.
+
+        Called by mptt itself too (partial_rebuild after delay_mptt_updates);
+        its filters are ignored: recomputing every tree costs about the same.
 
         mptt's own rebuild issues an UPDATE per node; this one writes only the
         rows that changed, in batches. Siblings are sorted by ``order`` (ties
@@ -120,7 +130,9 @@ class DepartmentManager(TreeManager.from_queryset(DepartmentQuerySet)):
                     obj.lft, obj.rght, obj.tree_id, obj.level, obj.order = wanted
                     changed.append(obj)
             if changed:
-                self.model.objects.bulk_update(changed, [*_TREE_FIELDS, "order"], batch_size=500)
+                self.model.objects.bulk_update(
+                    changed, [*_TREE_FIELDS, "order"], batch_size=batch_size
+                )
 
 
 class Department(ProtectedDeleteMixin, MPTTModel):
@@ -174,6 +186,9 @@ class Department(ProtectedDeleteMixin, MPTTModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("departments:detail", args=[self.code])
+
     @property
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.replace("；", ";").split(";") if a.strip()]
@@ -192,6 +207,9 @@ class Department(ProtectedDeleteMixin, MPTTModel):
     def save(self, *args, **kwargs):
         with tree_lock(kwargs.get("using") or self._state.db):
             old_parent_id = None
+            if getattr(self, "_placed_by_manager", False):
+                super().save(*args, **kwargs)
+                return
             if self.pk:
                 # The form may have been filled in before another editor's move.
                 self._refresh_tree_state()
@@ -232,10 +250,11 @@ class Department(ProtectedDeleteMixin, MPTTModel):
             parent.refresh_from_db(fields=_TREE_FIELDS)
 
     def _make_room_at_order(self):
-        """Give ``order`` the meaning "place N": siblings at N or later shift down.
+        """Give ``order`` the meaning "place N among the siblings".
 
-        Together with ``order_insertion_by`` and the renumbering after save this
-        puts the unit exactly at the place HR typed, and keeps 1..n gapless.
+        The other siblings are renumbered 1..n around the free place N, so that
+        mptt's ``order_insertion_by`` puts the unit exactly where HR asked, up
+        or down, in its own parent or a new one. No order (0) means last.
         """
         cached = getattr(self, "_mptt_cached_fields", {})
         placed = (
@@ -243,19 +262,21 @@ class Department(ProtectedDeleteMixin, MPTTModel):
         )
         if placed:
             return
-        if not self.order:
-            last = (
-                Department.objects.filter(parent_id=self.parent_id)
-                .exclude(pk=self.pk)
-                .aggregate(models.Max("order"))["order__max"]
-            )
-            self.order = (last or 0) + 1
-            return
-        (
-            Department.objects.filter(parent_id=self.parent_id, order__gte=self.order)
+        siblings = list(
+            Department.objects.filter(parent_id=self.parent_id)
             .exclude(pk=self.pk)
-            .update(order=models.F("order") + 1)
+            .order_by("tree_id", "lft")
         )
+        if not self.order or self.order > len(siblings):
+            self.order = len(siblings) + 1
+        changed = []
+        for index, sibling in enumerate(siblings, start=1):
+            wanted = index if index < self.order else index + 1
+            if sibling.order != wanted:
+                sibling.order = wanted
+                changed.append(sibling)
+        if changed:
+            Department.objects.bulk_update(changed, ["order"])
 
 
 class DepartmentFunction(models.Model):

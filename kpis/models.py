@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -42,6 +43,9 @@ class Form(ProtectedDeleteMixin, models.Model):
 
     def __str__(self):
         return f"《{self.name}》"
+
+    def get_absolute_url(self):
+        return reverse("kpis:form-detail", args=[self.code])
 
 
 class Kpi(models.Model):

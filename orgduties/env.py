@@ -6,6 +6,7 @@ deployment stops start-up instead of running with a surprise.
 """
 
 import os
+import re
 import zoneinfo
 
 import dj_database_url
@@ -73,17 +74,18 @@ def envchoice(name: str, default: str, choices: list[str]) -> str:
 
 def envdatabase(name: str, default: str) -> dict:
     raw = os.environ.get(name) or default
+    shown = _without_password(raw)
     try:
         config = dj_database_url.parse(raw, conn_max_age=600, conn_health_checks=True)
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(
             f"{name} must be a database URL such as sqlite:///db.sqlite3 or "
-            f"postgres://user@host:5432/name; got {raw!r} ({exc})"
+            f"postgres://user@host:5432/name; got {shown!r} ({exc})"
         ) from None
     engine = config.get("ENGINE", "")
     if engine not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
         raise ImproperlyConfigured(
-            f"{name} must point at SQLite or PostgreSQL; got {raw!r} (engine {engine!r})"
+            f"{name} must point at SQLite or PostgreSQL; got {shown!r} (engine {engine!r})"
         )
     if engine == "django.db.backends.sqlite3":
         # SQLite serialises writers anyway; the lock wait keeps two editors from
@@ -97,3 +99,8 @@ def envdatabase(name: str, default: str) -> dict:
             }
         )
     return config
+
+
+def _without_password(url: str) -> str:
+    """The URL with any password replaced, fit for an error message in a log."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)

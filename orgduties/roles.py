@@ -32,3 +32,10 @@ def create_app_permissions(apps, using="default"):
     for label in ORG_APPS:
         app_config = global_apps.get_app_config(label)
         create_permissions(app_config, apps=apps, verbosity=0, using=using)
+
+
+def can_edit(user) -> bool:
+    """HR editors (staff with change rights on positions) see "edit in admin" links."""
+    return bool(
+        user.is_authenticated and user.is_staff and user.has_perm("positions.change_position")
+    )

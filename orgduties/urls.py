@@ -1,17 +1,37 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from departments import views as department_views
+from orgduties import views
+from positions import views as position_views
 
 admin.site.site_header = _("OrgDuties administration")
 admin.site.site_title = _("OrgDuties")
 admin.site.index_title = _("Organisation, positions and duties")
 
 urlpatterns = [
+    path("", department_views.chart, name="chart-home"),
+    path("chart/", department_views.chart, name="chart"),
+    path("chart/positions/", position_views.position_chart, name="position-chart"),
+    path("me/", position_views.me, name="me"),
+    path("search/", views.search_view, name="search"),
+    path("positions/", include("positions.urls")),
+    path("", include("departments.urls")),
+    path("", include("kpis.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language can be chosen on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
 
 if settings.DEBUG:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -95,6 +96,9 @@ class Position(ProtectedDeleteMixin, models.Model):
                 % {"chain": _describe_chain(self)}
             )
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("positions:detail", args=[self.code])
 
     def clean(self):
         super().clean()

@@ -1,0 +1,126 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from kpis.models import Form, Kpi
+from positions.models import Duty
+
+FORMS_PER_PAGE = 50
+KPIS_PER_PAGE = 200
+
+
+def form_list(request):
+    duties = Duty.objects.select_related("position").order_by("position__code", "order")
+    forms = (
+        Form.objects.select_related("department")
+        .annotate(duty_count=Count("duties"))
+        .order_by("name", "code")
+    )
+    page = Paginator(forms, FORMS_PER_PAGE).get_page(request.GET.get("page"))
+    # Prefetch the duties of this page's forms only.
+    page.object_list = list(page.object_list.prefetch_related(Prefetch("duties", queryset=duties)))
+    return render(request, "kpis/form_list.html", {"nav": "forms", "page": page})
+
+
+def form_detail(request, code):
+    form = get_object_or_404(Form.objects.select_related("department"), code=code)
+    duties = (
+        form.duties.select_related("position__department")
+        .with_numbers()
+        .order_by("position__code", "order")
+    )
+    return render(
+        request, "kpis/form_detail.html", {"nav": "forms", "form": form, "duties": duties}
+    )
+
+
+def form_template(request, code):
+    """The form's blank template, behind the login like everything else."""
+    form = get_object_or_404(Form, code=code)
+    if not form.template:
+        raise Http404
+    try:
+        handle = form.template.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=form.template.name.rsplit("/", 1)[-1])
+
+
+def _kpi_rows():
+    owner = {
+        "dept_tree": Coalesce(
+            "duty__position__department__tree_id",
+            "position__department__tree_id",
+            "function__department__tree_id",
+        ),
+        "dept_lft": Coalesce(
+            "duty__position__department__lft",
+            "position__department__lft",
+            "function__department__lft",
+        ),
+        "dept_code": Coalesce(
+            "duty__position__department__code",
+            "position__department__code",
+            "function__department__code",
+        ),
+        "dept_name": Coalesce(
+            "duty__position__department__name",
+            "position__department__name",
+            "function__department__name",
+        ),
+        "pos_code": Coalesce("duty__position__code", "position__code"),
+        "pos_title": Coalesce("duty__position__title", "position__title"),
+    }
+    return (
+        Kpi.objects.annotate(**owner)
+        .select_related("duty")
+        .order_by(
+            "dept_tree",
+            "dept_lft",
+            F("pos_code").asc(nulls_first=True),
+            "duty__order",
+            "order",
+            "id",
+        )
+    )
+
+
+def kpi_list(request):
+    kpis = _kpi_rows()
+    period = request.GET.get("period", "")
+    if period in Kpi.Period.values:
+        kpis = kpis.filter(period=period)
+    else:
+        period = ""
+    month = request.GET.get("month", "")
+    if month.isdigit() and 1 <= int(month) <= 12:
+        # Due in that month: yearly deadlines in that month, and every monthly one.
+        kpis = kpis.filter(
+            Q(deadline_month=int(month))
+            | Q(deadline_month__isnull=True, deadline_day__isnull=False)
+        )
+    else:
+        month = ""
+    page = Paginator(kpis, KPIS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "kpis/kpi_list.html",
+        {
+            "nav": "kpis",
+            "page": page,
+            "periods": Kpi.Period.choices,
+            "months": range(1, 13),
+            "period": period,
+            "month": month,
+            "filtered": bool(period or month),
+            "filter_query": urlencode(
+                {k: v for k, v in (("period", period), ("month", month)) if v}
+            ),
+            "any_label": _("any"),
+        },
+    )

@@ -1,0 +1,141 @@
+"""Search across departments, positions, duties, KPIs and forms.
+
+Chinese text has no word boundaries, so matching is by substring, which also
+serves one- and two-character queries. Each query is tried in its simplified
+and traditional spellings (opencc, offline). A question that names a
+department ("销售部的职责是什么", "What is the responsibility of the sales
+department?") answers with that department first, never a neighbour.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db.models import Prefetch, Q
+
+from departments.models import Department, DepartmentFunction
+from kpis.models import Form, Kpi
+from orgduties.numbering import number_items
+from positions.models import Duty, Position
+
+MAX_QUERY = 100
+PER_GROUP = 20
+
+# Question words to drop before matching the rest of a question.
+_QUESTION_NOISE = re.compile(
+    r"(what\s+(is|are)\s+the\s+(responsibilit(y|ies)|duties|functions?|role)\s+of\s+(the\s+)?"
+    r"|的?(主要)?(职责|職責|职能|職能|工作)(是什么|是什麼|有哪些|有什么|有什麼)?"
+    r"|[?？。!！,，]|\bthe\b)",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=2)
+def _converter(config):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def spellings(text: str) -> list[str]:
+    """The text as typed, in simplified and in traditional characters."""
+    variants = [text, _converter("t2s").convert(text), _converter("s2t").convert(text)]
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+def _any_contains(fields, variants) -> Q:
+    condition = Q()
+    for name in fields:
+        for variant in variants:
+            condition |= Q(**{f"{name}__icontains": variant})
+    return condition
+
+
+@dataclass
+class Results:
+    query: str = ""
+    variants: list[str] = field(default_factory=list)
+    named_departments: list = field(default_factory=list)
+    departments: list = field(default_factory=list)
+    positions: list = field(default_factory=list)
+    duties: list = field(default_factory=list)
+    kpis: list = field(default_factory=list)
+    forms: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(
+            len(group)
+            for group in (self.departments, self.positions, self.duties, self.kpis, self.forms)
+        ) + len(self.named_departments)
+
+
+def named_departments(question: str) -> list:
+    """The departments a question names, by name or alias; the longest name wins.
+
+    Several companies may each have a 销售部: all of them are returned. One
+    query over names and aliases (a few thousand short rows), one for the
+    matches with their functions.
+    """
+    folded = [v.casefold() for v in spellings(question)]
+    best, best_length = [], 1
+    for pk, name, aliases in Department.objects.values_list("pk", "name", "aliases"):
+        for candidate in [name, *re.split(r"[;；]", aliases)]:
+            length = len(candidate.strip())
+            if length < best_length or not any(candidate.strip().casefold() in t for t in folded):
+                continue
+            if length > best_length:
+                best, best_length = [], length
+            if pk not in best:
+                best.append(pk)
+    if not best:
+        return []
+    functions = Prefetch("functions", queryset=DepartmentFunction.objects.order_by("order", "id"))
+    found = list(
+        Department.objects.filter(pk__in=best)
+        .prefetch_related(functions)
+        .order_by("tree_id", "lft")
+    )
+    for department in found:
+        department.sections = number_items(department.functions.all())
+    return found
+
+
+def search(raw_query: str) -> Results:
+    query = " ".join(raw_query.split())[:MAX_QUERY]
+    results = Results(query=query)
+    if not query:
+        return results
+    results.named_departments = named_departments(query)
+    keywords = _QUESTION_NOISE.sub(" ", query).strip() or query
+    if results.named_departments and keywords != query:
+        # A question about a department: look for its own name elsewhere too.
+        keywords = results.named_departments[0].name
+    results.variants = spellings(keywords)
+    variants = results.variants
+
+    departments = Department.objects.filter(_any_contains(["name", "aliases", "code"], variants))
+    if results.named_departments:
+        departments = departments.exclude(pk__in=[d.pk for d in results.named_departments])
+    results.departments = list(departments.order_by("tree_id", "lft")[:PER_GROUP])
+    results.positions = list(
+        Position.objects.filter(_any_contains(["title", "code"], variants))
+        .select_related("department")
+        .order_by("code")[:PER_GROUP]
+    )
+    results.duties = list(
+        Duty.objects.filter(_any_contains(["text", "process_steps"], variants))
+        .select_related("position__department")
+        .order_by("position__code", "order")[:PER_GROUP]
+    )
+    results.kpis = list(
+        Kpi.objects.filter(_any_contains(["text", "metric"], variants))
+        .select_related("duty__position", "position", "function__department")
+        .order_by("id")[:PER_GROUP]
+    )
+    results.forms = list(
+        Form.objects.filter(_any_contains(["name", "code", "description"], variants)).order_by(
+            "name"
+        )[:PER_GROUP]
+    )
+    return results

@@ -1,0 +1,103 @@
+from django.db.models import Exists, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from kpis.models import Kpi
+from orgduties.numbering import number_items
+from positions.models import Assignment, Duty, Position
+
+# Reporting levels rendered at once on the position chart.
+POSITION_CHART_DEPTH = 3
+
+
+def _job_description(position):
+    """Everything a job description (职位说明书) shows, in a fixed number of queries.
+
+    * department path (1)
+    * direct reports (1), dotted lines out and in (2), current holders (1)
+    * duties with their forms and KPIs (3), KPIs of the position itself (1)
+    """
+    kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
+    duties = list(
+        position.duties.select_related("function")
+        .prefetch_related("forms", kpis)
+        .order_by("kind", "order", "id")
+    )
+    holders = (
+        Assignment.objects.current()
+        .filter(position=position)
+        .select_related("employee")
+        .order_by("-is_primary", "employee__name")
+    )
+    holders = list(holders)
+    return {
+        "position": position,
+        "path": [*position.department.get_ancestors(), position.department],
+        "direct_reports": position.direct_reports.select_related("department").order_by("code"),
+        "dotted_out": position.dotted_lines_out.select_related("to_position__department"),
+        "dotted_in": position.dotted_lines_in.select_related("from_position__department"),
+        "holders": holders,
+        "vacancies": position.headcount - len(holders),
+        "duty_sections": number_items([d for d in duties if d.kind == Duty.Kind.DUTY]),
+        "authority_sections": number_items([d for d in duties if d.kind == Duty.Kind.AUTHORITY]),
+        "position_kpis": position.kpis.order_by("order", "id"),
+    }
+
+
+def _get_position(code):
+    return get_object_or_404(Position.objects.select_related("department", "reports_to"), code=code)
+
+
+def position_detail(request, code):
+    context = _job_description(_get_position(code))
+    return render(request, "positions/detail.html", {"nav": "chart", **context})
+
+
+def position_print(request, code):
+    context = _job_description(_get_position(code))
+    return render(request, "positions/print.html", context)
+
+
+def me(request):
+    employee = getattr(request.user, "employee", None)
+    assignments = []
+    if employee is not None:
+        assignments = list(
+            employee.assignments.current()
+            .select_related("position__department", "position__reports_to")
+            .order_by("-is_primary", "start_date")
+        )
+    context = {"nav": "me", "employee": employee, "assignments": assignments}
+    if assignments:
+        primary = assignments[0]
+        context.update(_job_description(primary.position))
+        context["other_assignments"] = assignments[1:]
+    return render(request, "positions/me.html", context)
+
+
+def position_chart(request):
+    """Reporting lines between positions (直接上级 chain), across departments."""
+    root = None
+    if code := request.GET.get("root"):
+        root = _get_position(code[:40])
+    has_reports = Exists(Position.objects.filter(reports_to=OuterRef("pk")))
+    base = Position.objects.select_related("department").annotate(has_reports=has_reports)
+    level = list(base.filter(pk=root.pk) if root else base.filter(reports_to__isnull=True))
+    tops = level
+    for _level in range(1, POSITION_CHART_DEPTH):
+        ids = [p.pk for p in level if p.has_reports]
+        children = list(base.filter(reports_to_id__in=ids).order_by("code")) if ids else []
+        by_pk = {p.pk: p for p in level}
+        for p in level:
+            p.chart_reports = []
+            p.more = False
+        for child in children:
+            by_pk[child.reports_to_id].chart_reports.append(child)
+        level = children
+    for p in level:
+        p.chart_reports = []
+        p.more = p.has_reports
+    return render(
+        request,
+        "positions/chart.html",
+        {"nav": "position-chart", "root": root, "tops": tops},
+    )
