@@ -90,7 +90,11 @@ def named_departments(question: str) -> list:
                 best.append(pk)
     if not best:
         return []
-    functions = Prefetch("functions", queryset=DepartmentFunction.objects.order_by("order", "id"))
+    kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
+    functions = Prefetch(
+        "functions",
+        queryset=DepartmentFunction.objects.order_by("order", "id").prefetch_related(kpis),
+    )
     found = list(
         Department.objects.filter(pk__in=best)
         .prefetch_related(functions)

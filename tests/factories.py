@@ -1,0 +1,85 @@
+"""Organisations of any size, built through the workbook importer (bulk, fast)."""
+
+from workbook.importer import OrgImporter
+from workbook.sheets import Row, Workbook
+
+
+def _rows(dicts):
+    return [Row(number, values) for number, values in enumerate(dicts, start=2)]
+
+
+def grow_org(departments=3, positions=2, duties=3):
+    """A company CO with ``departments`` units (half of them nested one level
+    deeper), each with ``positions`` positions of ``duties`` duties, a KPI and
+    a form on every duty, a dotted line per unit, and one holder per position.
+
+    Codes: CO, D0…; positions D0-P0…, the first of each unit is its head and
+    reports to the company head GM; the others report to their unit's head.
+    """
+    units = [{"code": "CO", "name": "公司", "kind": "company", "aliases": "Company"}]
+    roles = [{"code": "GM", "title": "总经理", "department_code": "CO", "is_head": "1"}]
+    functions, lines, duty_rows, kpis, forms, people = [], [], [], [], [], []
+    for d in range(departments):
+        parent = "CO" if d < 2 or d % 2 == 0 else f"D{d - 1}"
+        units.append({"code": f"D{d}", "name": f"部门{d}", "parent_code": parent})
+        functions.append({"department_code": f"D{d}", "text": f"部门{d}的职能"})
+        forms.append({"code": f"F{d}", "name": f"表单{d}", "department_code": f"D{d}"})
+        for p in range(positions):
+            code = f"D{d}-P{p}"
+            roles.append(
+                {
+                    "code": code,
+                    "title": f"岗位{d}-{p}",
+                    "department_code": f"D{d}",
+                    "reports_to_code": "GM" if p == 0 else f"D{d}-P0",
+                    "is_head": "1" if p == 0 else "0",
+                    "headcount": "2",
+                }
+            )
+            people.append(
+                {
+                    "employee_no": f"E{d}-{p}",
+                    "name": f"员工{d}-{p}",
+                    "position_code": code,
+                    "primary": "1",
+                }
+            )
+            for k in range(duties):
+                duty_rows.append(
+                    {
+                        "position_code": code,
+                        "text": f"职责{d}-{p}-{k}",
+                        "forms": f"F{d}",
+                        "process_steps": "第一步\n第二步",
+                    }
+                )
+                kpis.append(
+                    {
+                        "position_code": code,
+                        "duty_number": str(k + 1),
+                        "text": f"完成率达到9{k}%以上",
+                        "metric": "完成率",
+                        "comparison": ">=",
+                        "target": f"9{k}",
+                        "unit": "%",
+                        "period": "monthly",
+                        "deadline": "25",
+                    }
+                )
+        if positions > 1:
+            lines.append(
+                {"position_code": f"D{d}-P0", "to_position_code": f"D{d}-P1", "label": "业务指导"}
+            )
+    workbook = Workbook(
+        sheets={
+            "departments": _rows(units),
+            "functions": _rows(functions),
+            "positions": _rows(roles),
+            "dotted_lines": _rows(lines),
+            "forms": _rows(forms),
+            "duties": _rows(duty_rows),
+            "kpis": _rows(kpis),
+            "employees": _rows(people),
+        }
+    )
+    return OrgImporter(workbook).run()

@@ -1,0 +1,81 @@
+import pytest
+from django.urls import reverse
+
+from departments.models import Department
+from positions.models import Assignment, DottedLine, Employee
+from tests.factories import grow_org
+from tests.pages import soup, texts
+
+
+def test_chart_lists_units_and_positions_head_first_with_staffing(client, employee, org):
+    Assignment.objects.create(
+        employee=Employee.objects.create(employee_no="E1", name="张伟"), position=org["sales_rep"]
+    )
+    DottedLine.objects.create(
+        from_position=org["sales_mgr"], to_position=org["hr_mgr"], label="业务指导"
+    )
+    client.force_login(employee)
+    page = soup(client.get("/"))
+    assert texts(page, ".chart .unit-name") == ["示例公司", "销售部", "人力资源部"]
+    sales = page.find("a", class_="unit-name", string="销售部").find_parent("details")
+    boxes = sales.select(":scope > ul.positions > li > a.pos-box")
+    assert [b.contents[0].strip() for b in boxes] == ["销售部经理", "销售代表"]
+    assert "head" in boxes[0]["class"]
+    assert boxes[1].select_one(".staff").get_text(" ", strip=True).startswith("1/3")
+    assert "2" in boxes[1].select_one(".staff").get_text()  # two vacancies
+    dotted = sales.select_one(".line-dotted")
+    assert dotted.a.get_text() == "人力资源部经理" and "业务指导" in dotted.get_text()
+    # Employees see no edit links.
+    assert page.select(".edit-link") == []
+
+
+def test_hr_editors_get_edit_links(hr_client, org):
+    page = soup(hr_client.get("/chart/"))
+    links = [a["href"] for a in page.select("a.edit-link")]
+    assert reverse("admin:departments_department_change", args=[org["sales"].pk]) in links
+
+
+def test_deep_units_are_fetched_when_opened(hr_client, org):
+    team = Department.objects.create(code="TEAM", name="华东组", parent=org["sales"])
+    Department.objects.create(code="SUB", name="上海小组", parent=team)
+    page = soup(hr_client.get("/chart/"))
+    # Two levels are rendered; the sales department's sub-units are not.
+    assert "华东组" not in texts(page, ".unit-name")
+    sales = page.find("a", class_="unit-name", string="销售部").find_parent("details")
+    assert sales["data-subtree"] == reverse("departments:subtree", args=["SALES"])
+    assert sales.select_one(".subtree-link")["href"] == "/chart/?root=SALES"  # without JS
+    fragment = soup(hr_client.get(sales["data-subtree"]))
+    assert texts(fragment, ".unit-name") == ["华东组"]
+    rooted = soup(hr_client.get("/chart/?root=SALES"))
+    assert texts(rooted, ".chart .unit-name") == ["销售部", "华东组"]
+    assert texts(rooted, ".breadcrumb li")[1:] == ["示例公司", "销售部"]
+
+
+def test_unknown_root_is_a_404(hr_client, org):
+    assert hr_client.get("/chart/?root=NOPE").status_code == 404
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_chart_query_count_is_fixed(hr_client, size, django_assert_num_queries):
+    grow_org(departments=size, positions=3, duties=1)
+    # Expect 7 queries:
+    # * session, user
+    # * units down to two levels
+    # * their positions with holder counts
+    # * dotted lines touching them
+    # * the user's own and group permissions (for edit links)
+    with django_assert_num_queries(7):
+        hr_client.get("/chart/")
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_position_chart_query_count_is_fixed(hr_client, size, django_assert_num_queries):
+    grow_org(departments=size, positions=3, duties=1)
+    # Expect 7 queries: session, user, three reporting levels, two permission look-ups.
+    with django_assert_num_queries(7):
+        page = soup(hr_client.get("/chart/positions/"))
+    top = page.select_one(".chart > ul > li")
+    assert top.a.contents[0].strip() == "总经理"
+    # Department heads report to 总经理; their staff report to them.
+    heads = top.select(":scope > ul > li > a.pos-box")
+    assert len(heads) == size

@@ -1,0 +1,66 @@
+import pytest
+
+from kpis.models import Kpi
+from tests.factories import grow_org
+from tests.pages import soup, texts
+
+
+@pytest.fixture
+def kpis(org):
+    mgr_duty = org["sales_mgr"].duties.order_by("order").first()
+    Kpi.objects.create(
+        duty=mgr_duty,
+        text="每年12月20日前提交年度销售计划",
+        period="yearly",
+        deadline_month=12,
+        deadline_day=20,
+    )
+    Kpi.objects.create(
+        duty=mgr_duty,
+        text="每年3月提交薪酬调查报告",
+        period="yearly",
+        deadline_month=3,
+        deadline_day=31,
+    )
+    Kpi.objects.create(
+        position=org["hr_mgr"], text="每月25日前提交月度报告", period="monthly", deadline_day=25
+    )
+    Kpi.objects.create(
+        position=org["hr_mgr"], text="招聘达成率为90%以上", comparison="ge", target=90, unit="%"
+    )
+
+
+def test_kpis_are_grouped_by_department_and_position(client, employee, kpis):
+    client.force_login(employee)
+    page = soup(client.get("/kpis/"))
+    assert texts(page, "main section.card > h2") == ["销售部", "人力资源部"]
+    assert texts(page, "main section.card h3") == ["销售部经理", "人力资源部经理"]
+
+
+def test_filter_by_period(client, employee, kpis):
+    client.force_login(employee)
+    page = soup(client.get("/kpis/?period=monthly"))
+    assert texts(page, ".kpi-text") == ["每月25日前提交月度报告"]
+
+
+def test_what_is_due_in_december(client, employee, kpis):
+    client.force_login(employee)
+    page = soup(client.get("/kpis/?month=12"))
+    # Yearly ones due in December, and every monthly deadline.
+    assert sorted(texts(page, ".kpi-text")) == sorted(
+        ["每年12月20日前提交年度销售计划", "每月25日前提交月度报告"]
+    )
+
+
+def test_bad_filters_are_ignored(client, employee, kpis):
+    client.force_login(employee)
+    page = soup(client.get("/kpis/?period=%3Cscript%3E&month=13"))
+    assert len(texts(page, ".kpi-text")) == 4
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_kpi_page_query_count_is_fixed(hr_client, size, django_assert_num_queries):
+    grow_org(departments=size, positions=2, duties=3)
+    # Expect 6 queries: session, user, count, the page of KPIs with their owners, two permission look-ups.
+    with django_assert_num_queries(6):
+        hr_client.get("/kpis/?period=monthly")

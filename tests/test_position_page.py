@@ -1,0 +1,101 @@
+import pytest
+
+from kpis.models import Form, Kpi
+from positions.models import Assignment, DottedLine, Duty, Employee, Position
+from tests.factories import grow_org
+from tests.pages import soup, texts
+
+
+@pytest.fixture
+def described(org):
+    """The sales manager with steps, forms, KPIs, an authority and requirements."""
+    mgr = org["sales_mgr"]
+    mgr.summary = "负责销售部全面工作"
+    mgr.requirements = "本科及以上学历"
+    mgr.save()
+    first = mgr.duties.order_by("order").first()
+    first.process_steps = "收集市场信息\n编制计划\n报总经理审批"
+    first.save()
+    first.forms.add(Form.objects.create(code="F-PLAN", name="年度销售计划表"))
+    Kpi.objects.create(
+        duty=first,
+        text="每年12月20日前提交年度销售计划",
+        deadline_month=12,
+        deadline_day=20,
+        period="yearly",
+    )
+    Kpi.objects.create(
+        duty=first,
+        text="销售任务完成率达90%以上",
+        metric="销售任务完成率",
+        comparison="ge",
+        target=90,
+        unit="%",
+    )
+    Kpi.objects.create(duty=first, text="做好客户关系")  # not structured
+    Duty.objects.create(position=mgr, kind="authority", text="对本部门人员请假1天以内有审批权")
+    DottedLine.objects.create(from_position=mgr, to_position=org["hr_mgr"], label="业务指导")
+    DottedLine.objects.create(from_position=org["ceo"], to_position=mgr)
+    Assignment.objects.create(
+        employee=Employee.objects.create(employee_no="E1", name="王芳"), position=mgr
+    )
+    return mgr
+
+
+def test_job_description_shows_lines_duties_and_kpis(client, employee, described):
+    client.force_login(employee)
+    page = soup(client.get("/positions/SALES-MGR/"))
+    facts = dict(zip(texts(page, "dl.facts dt"), texts(page, "dl.facts dd"), strict=True))
+    values = list(facts.values())
+    assert values[0] == "示例公司 › 销售部"
+    assert page.select_one(".line-solid a")["href"] == "/positions/CEO/"
+    assert [a.get_text() for a in page.select("dd.line-dotted a")] == ["人力资源部经理", "总经理"]
+    assert "⇢" in page.select("dd.line-dotted div")[0].get_text()
+    assert "⇠" in page.select("dd.line-dotted div")[1].get_text()
+    assert "王芳" in values
+    assert "销售代表" in " ".join(values)  # direct report
+    duties = page.select("#duties-h ~ ol.items > li")
+    assert [d.select_one(".no").get_text() for d in duties] == ["1.", "2.", "3."]
+    first = duties[0]
+    assert texts(first, "ol.steps li") == ["收集市场信息", "编制计划", "报总经理审批"]
+    assert texts(first, ".kpi-structure") == ["销售任务完成率 ≥ 90 %"]
+    assert "每年12月20日前提交年度销售计划" in texts(first, ".kpi-text")
+    assert "做好客户关系" in texts(first, ".kpi-text")  # kept verbatim
+    assert texts(first, ".forms a") == ["《年度销售计划表》"]
+    assert texts(page, "#authorities-h ~ ol.items li") == ["1. 对本部门人员请假1天以内有审批权"]
+    assert texts(page, "#requirements-h + p") == ["本科及以上学历"]
+    assert texts(page, "#summary-h + p") == ["负责销售部全面工作"]
+
+
+def test_print_view_has_no_navigation_and_keeps_numbering(client, employee, described):
+    client.force_login(employee)
+    page = soup(client.get("/positions/SALES-MGR/print/"))
+    assert page.select("header, nav.main-nav, .search-box, footer") == []
+    assert [link["href"].rsplit("/", 1)[-1] for link in page.select("link[rel=stylesheet]")] == [
+        "site.css",
+        "print.css",
+    ]
+    assert [d.get_text() for d in page.select("#duties-h ~ ol.items .no")] == ["1.", "2.", "3."]
+
+
+def test_unknown_position_is_404(client, employee, db):
+    client.force_login(employee)
+    assert client.get("/positions/NOPE/").status_code == 404
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_position_page_query_count_is_fixed(hr_client, size, django_assert_num_queries):
+    grow_org(departments=2, positions=size, duties=size)
+    assert Position.objects.get(code="D0-P0").duties.count() == size
+    # Expect 14 queries:
+    # * session, user
+    # * the position with its department and superior
+    # * duties, their forms, their KPIs
+    # * current holders
+    # * department path
+    # * the user's own and group permissions (for edit links)
+    # * direct reports
+    # * dotted lines out, dotted lines in
+    # * KPIs of the position itself
+    with django_assert_num_queries(14):
+        hr_client.get("/positions/D0-P0/")

@@ -1,0 +1,96 @@
+import pytest
+
+from departments.models import Department, DepartmentFunction
+from kpis.models import Form, Kpi
+from tests.factories import grow_org
+from tests.pages import soup, texts
+
+
+@pytest.fixture
+def searchable(org):
+    ops = Department.objects.create(
+        code="OPS", name="运营部", parent=org["acme"], aliases="Operations Department"
+    )
+    DepartmentFunction.objects.create(
+        department=ops, text="Organize departmental work plan", order=1
+    )
+    DepartmentFunction.objects.create(
+        department=org["sales"], text="负责建立公司整体销售网络", order=2
+    )
+    Form.objects.create(code="F-ORDER", name="订单评审表")
+    Kpi.objects.create(position=org["sales_mgr"], text="客户流失率低于10%")
+    return org
+
+
+def _search(client, employee, q):
+    client.force_login(employee)
+    return soup(client.get("/search/", {"q": q}))
+
+
+def test_one_character_chinese_query(client, employee, searchable):
+    page = _search(client, employee, "销")
+    assert "销售部" in texts(page, "main li a", sep="")
+    assert "销售部经理" in texts(page, "main li a", sep="")
+
+
+def test_two_character_query_is_highlighted(client, employee, searchable):
+    page = _search(client, employee, "流失")
+    assert texts(page, "main li mark") == ["流失"]
+
+
+def test_traditional_finds_simplified(client, employee, searchable):
+    page = _search(client, employee, "銷售部經理")
+    assert "销售部经理" in texts(page, "main li a", sep="")
+
+
+def test_english_alias_is_matched(client, employee, searchable):
+    page = _search(client, employee, "operations")
+    assert texts(page, "main section li a", sep="")[0] == "运营部"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "销售部的职责是什么",
+        "銷售部的職責是什麼",
+        "What is the responsibility of the sales department?",
+    ],
+)
+def test_a_question_naming_a_department_answers_with_its_functions_first(
+    client, employee, searchable, question
+):
+    searchable["sales"].aliases = "Sales Department"
+    searchable["sales"].save()
+    page = _search(client, employee, question)
+    first = page.select_one(".results > section")
+    assert "first-answer" in first["class"]
+    assert first.h2.a.get_text() == "销售部"
+    assert texts(first, "ol.items li")[0] == "1. 负责产品销售"
+    # Never a neighbour: the operations department is not the answer.
+    assert "运营部" not in first.get_text()
+
+
+def test_search_escapes_what_it_highlights(client, employee, org):
+    Form.objects.create(code="F-XSS", name="<script>alert(1)</script>表")
+    page = _search(client, employee, "<script>")
+    assert page.select("main script") == []
+    assert texts(page, "main li mark") == ["<script>"]
+
+
+def test_empty_and_overlong_queries(client, employee, org):
+    assert _search(client, employee, "").select(".results section") == []
+    page = _search(client, employee, "销" * 500)
+    assert page.select_one("#site-search")["value"] == "销" * 100
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_search_query_count_is_fixed(hr_client, size, django_assert_num_queries):
+    grow_org(departments=size, positions=2, duties=2)
+    # Expect 13 queries:
+    # * session, user
+    # * department names and aliases (to spot a named department)
+    # * the named department, its functions, their KPIs
+    # * departments, positions, duties, KPIs, forms matching the keywords
+    # * two permission look-ups
+    with django_assert_num_queries(13):
+        hr_client.get("/search/", {"q": "部门0的职责是什么"})
