@@ -42,9 +42,10 @@ def test_deep_units_are_fetched_when_opened(hr_client, org):
     # Two levels are rendered; the sales department's sub-units are not.
     assert "华东组" not in texts(page, ".unit-name")
     sales = page.find("a", class_="unit-name", string="销售部").find_parent("details")
-    assert sales["data-subtree"] == reverse("departments:subtree", args=["SALES"])
-    assert sales.select_one(".subtree-link")["href"] == "/chart/?root=SALES"  # without JS
-    fragment = soup(hr_client.get(sales["data-subtree"]))
+    more = sales.select_one(":scope > details.more")
+    assert more["data-subtree"] == reverse("departments:subtree", args=["SALES"])
+    assert more.select_one(".subtree-link")["href"] == "/chart/?root=SALES"  # without JS
+    fragment = soup(hr_client.get(more["data-subtree"]))
     assert texts(fragment, ".unit-name") == ["华东组"]
     rooted = soup(hr_client.get("/chart/?root=SALES"))
     assert texts(rooted, ".chart .unit-name") == ["销售部", "华东组"]

@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
   // The language menu switches as soon as a language is chosen.
   document.querySelectorAll(".lang-switch select").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });

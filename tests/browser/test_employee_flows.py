@@ -1,0 +1,86 @@
+"""An employee browsing the organisation, in a real browser."""
+
+import pytest
+
+from departments.models import Department, DepartmentFunction
+from tests.browser.conftest import login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def deep_org(org):
+    org["sales"].aliases = "Sales Department"
+    org["sales"].save()
+    team = Department.objects.create(code="TEAM", name="华东组", parent=org["sales"])
+    Department.objects.create(code="SUB", name="上海小组", parent=team)
+    DepartmentFunction.objects.create(department=org["sales"], text="负责客户接待", order=2)
+    return org
+
+
+def test_chart_to_department_to_position(page, live_server, employee, deep_org, screenshot):
+    login(page, live_server, "emp", "emp-pass-123")
+    assert page.url.endswith("/chart/")
+    page.click("a.unit-name:text('销售部')")
+    page.wait_for_url("**/departments/SALES/")
+    assert page.locator("h1").inner_text().startswith("销售部")
+    screenshot("department")
+    page.click("table.grid a:text('销售部经理')")
+    page.wait_for_url("**/positions/SALES-MGR/")
+    items = page.locator("#duties-h ~ ol.items > li")
+    assert items.count() == 3
+    assert items.first.inner_text().startswith("1.")
+    screenshot("position")
+    page.click("a:text('总经理')")
+    page.wait_for_url("**/positions/CEO/")
+    assert page.external_requests == []
+
+
+def test_expanding_a_deep_unit_fetches_its_subtree(page, live_server, employee, deep_org):
+    login(page, live_server, "emp", "emp-pass-123")
+    assert page.locator("a.unit-name:text('华东组')").count() == 0
+    more = page.locator("details.more[data-subtree='/chart/subtree/SALES/'] > summary")
+    more.click()  # opens, and the script fetches the sub-units
+    page.wait_for_selector("a.unit-name:text('华东组')")
+    assert page.external_requests == []
+
+
+def test_search_in_chinese_and_english(page, live_server, employee, deep_org, screenshot):
+    login(page, live_server, "emp", "emp-pass-123")
+    page.fill("#site-search", "销售部的职责是什么")
+    page.press("#site-search", "Enter")
+    page.wait_for_url("**/search/**")
+    first = page.locator(".results > section").first
+    assert "first-answer" in first.get_attribute("class")
+    assert first.locator("h2 a").inner_text() == "销售部"
+    screenshot("question")
+    page.fill("#site-search", "What is the responsibility of the sales department?")
+    page.press("#site-search", "Enter")
+    page.wait_for_load_state()
+    assert page.locator(".results > section h2 a").first.inner_text() == "销售部"
+    page.fill("#site-search", "經理")
+    page.press("#site-search", "Enter")
+    page.wait_for_load_state()
+    assert page.locator("main li mark").count() >= 2
+
+
+def test_switch_language(page, live_server, employee, deep_org):
+    login(page, live_server, "emp", "emp-pass-123")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    page.select_option("#language", "en")  # the script submits on change
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.url.endswith("/chart/")
+    page.select_option("#language", "zh-hant")
+    page.wait_for_function("document.documentElement.lang === 'zh-hant'")
+
+
+def test_print_view_fits_a4(page, live_server, employee, deep_org, tmp_path):
+    login(page, live_server, "emp", "emp-pass-123")
+    page.goto(f"{live_server.url}/positions/SALES-MGR/print/")
+    assert page.locator("header").count() == 0
+    pdf = tmp_path / "jd.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    # A4 is 595 x 842 points.
+    assert b"/MediaBox [0 0 595" in data or b"/MediaBox [0 0 594" in data
