@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -16,11 +16,7 @@ KPIS_PER_PAGE = 200
 
 def form_list(request):
     duties = Duty.objects.select_related("position").order_by("position__code", "order")
-    forms = (
-        Form.objects.select_related("department")
-        .annotate(duty_count=Count("duties"))
-        .order_by("name", "code")
-    )
+    forms = Form.objects.select_related("department").order_by("name", "code")
     page = Paginator(forms, FORMS_PER_PAGE).get_page(request.GET.get("page"))
     # Prefetch the duties of this page's forms only.
     page.object_list = list(page.object_list.prefetch_related(Prefetch("duties", queryset=duties)))

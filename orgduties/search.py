@@ -130,7 +130,7 @@ def search(raw_query: str) -> Results:
     results.duties = list(
         Duty.objects.filter(_any_contains(["text", "process_steps"], variants))
         .select_related("position__department")
-        .order_by("position__code", "order")[:PER_GROUP]
+        .order_by("position_id", "order")[:PER_GROUP]
     )
     results.kpis = list(
         Kpi.objects.filter(_any_contains(["text", "metric"], variants))

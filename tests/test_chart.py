@@ -35,20 +35,22 @@ def test_hr_editors_get_edit_links(hr_client, org):
     assert reverse("admin:departments_department_change", args=[org["sales"].pk]) in links
 
 
-def test_deep_units_are_fetched_when_opened(hr_client, org):
+def test_deep_units_are_fetched_when_opened(hr_client, org, monkeypatch):
+    # A big organisation: only the levels that fit the budget are rendered.
+    monkeypatch.setattr("departments.views.CHART_UNIT_BUDGET", 3)
     team = Department.objects.create(code="TEAM", name="华东组", parent=org["sales"])
     Department.objects.create(code="SUB", name="上海小组", parent=team)
     page = soup(hr_client.get("/chart/"))
-    # Two levels are rendered; the sales department's sub-units are not.
+    # Company and departments fit; the sales department's sub-units do not.
     assert "华东组" not in texts(page, ".unit-name")
     sales = page.find("a", class_="unit-name", string="销售部").find_parent("details")
     more = sales.select_one(":scope > details.more")
     assert more["data-subtree"] == reverse("departments:subtree", args=["SALES"])
     assert more.select_one(".subtree-link")["href"] == "/chart/?root=SALES"  # without JS
     fragment = soup(hr_client.get(more["data-subtree"]))
-    assert texts(fragment, ".unit-name") == ["华东组"]
+    assert texts(fragment, ".unit-name") == ["华东组", "上海小组"]
     rooted = soup(hr_client.get("/chart/?root=SALES"))
-    assert texts(rooted, ".chart .unit-name") == ["销售部", "华东组"]
+    assert texts(rooted, ".chart .unit-name") == ["销售部", "华东组", "上海小组"]
     assert texts(rooted, ".breadcrumb li")[1:] == ["示例公司", "销售部"]
 
 
@@ -59,13 +61,14 @@ def test_unknown_root_is_a_404(hr_client, org):
 @pytest.mark.parametrize("size", [3, 30])
 def test_chart_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=size, positions=3, duties=1)
-    # Expect 7 queries:
+    # Expect 8 queries:
     # * session, user
-    # * units down to two levels
+    # * units per level (to choose how many levels fit)
+    # * the units of those levels
     # * their positions with holder counts
     # * dotted lines touching them
     # * the user's own and group permissions (for edit links)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         hr_client.get("/chart/")
 
 
@@ -80,3 +83,18 @@ def test_position_chart_query_count_is_fixed(hr_client, size, django_assert_num_
     # Department heads report to 总经理; their staff report to them.
     heads = top.select(":scope > ul > li > a.pos-box")
     assert len(heads) == size
+
+
+def test_a_wide_organisation_renders_only_what_fits(
+    hr_client, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr("departments.views.CHART_UNIT_BUDGET", 10)
+    grow_org(departments=30, positions=1, duties=0)
+    page = soup(hr_client.get("/chart/"))
+    # 31 units do not fit in 10: the company is shown, its departments are fetched on opening.
+    assert texts(page, ".chart .unit-name") == ["公司"]
+    more = page.select_one("details.more")
+    fragment = soup(hr_client.get(more["data-subtree"]))
+    # The company's 16 direct departments; theirs come on the next opening.
+    assert len(fragment.ul.find_all("li", recursive=False)) == 16
+    assert len(fragment.select("details.more[data-subtree]")) == 14
