@@ -20,6 +20,7 @@ from positions.models import Duty, Position
 
 MAX_QUERY = 100
 PER_GROUP = 20
+FETCH = 200
 
 # Question words to drop before matching the rest of a question.
 _QUESTION_NOISE = re.compile(
@@ -105,6 +106,10 @@ def named_departments(question: str) -> list:
     return found
 
 
+def _first(queryset, key):
+    return sorted(queryset.order_by()[:FETCH], key=key)[:PER_GROUP]
+
+
 def search(raw_query: str) -> Results:
     query = " ".join(raw_query.split())[:MAX_QUERY]
     results = Results(query=query)
@@ -118,28 +123,34 @@ def search(raw_query: str) -> Results:
     results.variants = spellings(keywords)
     variants = results.variants
 
+    # No ORDER BY and a generous LIMIT in SQL: with ORDER BY or LIMIT 20,
+    # PostgreSQL expects to meet 20 matches early and scans the table instead
+    # of using the trigram index (250 ms instead of 8 ms at 200,000 duties).
+    # The first matches are sorted and cut here.
     departments = Department.objects.filter(_any_contains(["name", "aliases", "code"], variants))
     if results.named_departments:
         departments = departments.exclude(pk__in=[d.pk for d in results.named_departments])
-    results.departments = list(departments.order_by("tree_id", "lft")[:PER_GROUP])
-    results.positions = list(
-        Position.objects.filter(_any_contains(["title", "code"], variants))
-        .select_related("department")
-        .order_by("code")[:PER_GROUP]
+    results.departments = _first(departments, key=lambda d: (d.tree_id, d.lft))
+    results.positions = _first(
+        Position.objects.filter(_any_contains(["title", "code"], variants)).select_related(
+            "department"
+        ),
+        key=lambda p: p.code,
     )
-    results.duties = list(
-        Duty.objects.filter(_any_contains(["text", "process_steps"], variants))
-        .select_related("position__department")
-        .order_by("position_id", "order")[:PER_GROUP]
+    results.duties = _first(
+        Duty.objects.filter(_any_contains(["text", "process_steps"], variants)).select_related(
+            "position__department"
+        ),
+        key=lambda d: (d.position.code, d.kind, d.order),
     )
-    results.kpis = list(
-        Kpi.objects.filter(_any_contains(["text", "metric"], variants))
-        .select_related("duty__position", "position", "function__department")
-        .order_by("id")[:PER_GROUP]
+    results.kpis = _first(
+        Kpi.objects.filter(_any_contains(["text", "metric"], variants)).select_related(
+            "duty__position", "position", "function__department"
+        ),
+        key=lambda k: k.pk,
     )
-    results.forms = list(
-        Form.objects.filter(_any_contains(["name", "code", "description"], variants)).order_by(
-            "name"
-        )[:PER_GROUP]
+    results.forms = _first(
+        Form.objects.filter(_any_contains(["name", "code", "description"], variants)),
+        key=lambda f: f.name,
     )
     return results

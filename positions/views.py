@@ -5,8 +5,10 @@ from kpis.models import Kpi
 from orgduties.numbering import number_items
 from positions.models import Assignment, Duty, Position
 
-# Reporting levels rendered at once on the position chart.
-POSITION_CHART_DEPTH = 3
+# The position chart renders reporting levels while they fit this many
+# positions (at least one level below the root); the rest is one click away.
+POSITION_CHART_BUDGET = 100
+POSITION_CHART_MAX_DEPTH = 4
 
 
 def _job_description(position):
@@ -75,27 +77,30 @@ def me(request):
 
 
 def position_chart(request):
-    """Reporting lines between positions (直接上级 chain), across departments."""
+    """Reporting lines between positions (直接上级 chain), across departments.
+
+    One query per rendered level: levels are added while they fit the budget.
+    """
     root = None
     if code := request.GET.get("root"):
         root = _get_position(code[:40])
     has_reports = Exists(Position.objects.filter(reports_to=OuterRef("pk")))
     base = Position.objects.select_related("department").annotate(has_reports=has_reports)
-    level = list(base.filter(pk=root.pk) if root else base.filter(reports_to__isnull=True))
-    tops = level
-    for _level in range(1, POSITION_CHART_DEPTH):
-        ids = [p.pk for p in level if p.has_reports]
-        children = list(base.filter(reports_to_id__in=ids).order_by("code")) if ids else []
-        by_pk = {p.pk: p for p in level}
-        for p in level:
-            p.chart_reports = []
-            p.more = False
+    tops = list(base.filter(pk=root.pk) if root else base.filter(reports_to__isnull=True))
+    level, shown = tops, len(tops)
+    for position in tops:
+        position.chart_reports = []
+    for depth in range(1, POSITION_CHART_MAX_DEPTH):
+        parents = {p.pk: p for p in level if p.has_reports}
+        if not parents:
+            break
+        children = list(base.filter(reports_to_id__in=parents).order_by("code"))
+        if depth > 1 and shown + len(children) > POSITION_CHART_BUDGET:
+            break
         for child in children:
-            by_pk[child.reports_to_id].chart_reports.append(child)
-        level = children
-    for p in level:
-        p.chart_reports = []
-        p.more = p.has_reports
+            child.chart_reports = []
+            parents[child.reports_to_id].chart_reports.append(child)
+        level, shown = children, shown + len(children)
     return render(
         request,
         "positions/chart.html",

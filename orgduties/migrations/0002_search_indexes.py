@@ -9,6 +9,8 @@ in order and stops at the limit. pg_trgm is a trusted extension (PostgreSQL
 
 from django.db import migrations
 
+from orgduties.migrations import _trigram
+
 INDEXES = [
     ("positions_duty", "text"),
     ("positions_duty", "process_steps"),
@@ -21,28 +23,6 @@ INDEXES = [
 ]
 
 
-def _name(table, column):
-    return f"{table}_{column}_trgm"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for table, column in INDEXES:
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS {_name(table, column)} ON "{table}" '
-            f'USING gin (UPPER("{column}") gin_trgm_ops)'
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table, column in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {_name(table, column)}")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("orgduties", "0001_groups"),
@@ -51,4 +31,6 @@ class Migration(migrations.Migration):
         ("kpis", "0002_initial"),
     ]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        migrations.RunPython(_trigram.creator(INDEXES), _trigram.dropper(INDEXES)),
+    ]
