@@ -84,3 +84,31 @@ def test_print_view_fits_a4(page, live_server, employee, deep_org, tmp_path):
     assert data.startswith(b"%PDF")
     # A4 is 595 x 842 points.
     assert b"/MediaBox [0 0 595" in data or b"/MediaBox [0 0 594" in data
+
+
+def test_no_page_requests_anything_from_the_internet(page, live_server, hr, deep_org):
+    """Intranets have no internet: every page, and the admin, load only local files."""
+    login(page, live_server, "hr", "hr-pass-123")
+    urls = [
+        "/chart/",
+        "/chart/positions/",
+        "/departments/SALES/",
+        "/positions/SALES-MGR/",
+        "/positions/SALES-MGR/print/",
+        "/me/",
+        "/forms/",
+        "/kpis/",
+        "/search/?q=销售",
+        "/admin/",
+        "/admin/departments/department/",
+        f"/admin/positions/position/{deep_org['sales_mgr'].pk}/change/",
+    ]
+    loaded = []
+    page.on("requestfinished", lambda request: loaded.append(request.url))
+    for url in urls:
+        response = page.goto(f"{live_server.url}{url}")
+        assert response.status == 200, url
+    assert page.external_requests == []
+    # The pages did load their own scripts and styles.
+    assert any(u.endswith("/static/css/site.css") for u in loaded)
+    assert any("/static/admin/" in u for u in loaded)
