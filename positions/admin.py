@@ -37,20 +37,58 @@ class DutyKpiInline(
     verbose_name_plural = _("KPIs (工作指标)")
 
 
+class KindFormSet(PreloadingFormSet):
+    """Rows of one kind (duties, or authorities): new rows get that kind."""
+
+    kind = Duty.Kind.DUTY
+
+    def save_new(self, form, commit=True):
+        form.instance.kind = self.kind
+        return super().save_new(form, commit=commit)
+
+
 class DutyInline(
     PreloadedAutocompleteInlineMixin, CompactSortableInlineMixin, nested_admin.NestedStackedInline
 ):
+    """The position's numbered duties (岗位职责), each with its KPIs, in drag order."""
+
     model = Duty
+    kind = Duty.Kind.DUTY
+    formset = KindFormSet
     sortable_field_name = "order"
     extra = 0
-    fields = (("kind", "section"), "text", "process_steps", ("forms", "function"), "order")
+    fields = ("section", "text", "process_steps", ("forms", "function"), "order")
     autocomplete_fields = ("forms", "function")
     inlines = [DutyKpiInline]
+    verbose_name = _("duty")
+    verbose_name_plural = _("duties")
 
     def get_queryset(self, request):
         # Each duty's KPI rows come with the duties (see PreloadingFormSet).
         kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
-        return super().get_queryset(request).prefetch_related(kpis)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(kind=self.kind)
+            .with_numbers()
+            .prefetch_related(kpis)
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.kind = self.kind
+        return formset
+
+
+class AuthorityInline(DutyInline):
+    """The position's authorities (职责与权限), numbered on their own."""
+
+    kind = Duty.Kind.AUTHORITY
+    fields = ("section", "text", "order")
+    autocomplete_fields = ()
+    inlines = []
+    verbose_name = _("authority")
+    verbose_name_plural = _("authorities")
 
 
 class DottedLineFormSet(PreloadingFormSet):
@@ -126,7 +164,7 @@ class PositionAdmin(nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
         ),
         (_("Description"), {"fields": ("summary", "requirements")}),
     )
-    inlines = [DutyInline, DottedLineInline, AssignmentInline, PositionKpiInline]
+    inlines = [DutyInline, AuthorityInline, DottedLineInline, AssignmentInline, PositionKpiInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_staffing()

@@ -274,7 +274,9 @@ class Duty(models.Model):
         ordering = ["position", "kind", "order", "id"]
 
     def __str__(self):
-        return self.text[:60]
+        # Querysets from with_numbers() know the item's number: show it as HR writes it.
+        number = getattr(self, "number", None)
+        return f"{number}. {self.text[:60]}" if number else self.text[:60]
 
     @property
     def step_list(self) -> list[str]:

@@ -28,17 +28,18 @@ def _grow(org, size):
 @pytest.mark.parametrize("size", [1, 25])
 def test_change_form_query_count_does_not_grow(hr_client, org, size, django_assert_num_queries):
     mgr = _grow(org, size)
-    # Expect 14 queries:
+    # Expect 15 queries:
     # * session, user
     # * the position
     # * the user's own and group permissions (2)
     # * duties, with their forms and KPIs prefetched (3)
+    # * authorities
     # * dotted lines with target positions, holders with employees (2)
     # * KPIs of the position itself
     # * content type for the history link
     # * departments for the department autocomplete's selected option
     # * positions for the reports-to autocomplete's selected option
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = hr_client.get(f"/admin/positions/position/{mgr.pk}/change/")
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
@@ -64,6 +65,12 @@ def test_hr_edits_duties_inline_and_numbers_follow_order(hr_client, org):
         "requirements": "",
         "duties-TOTAL_FORMS": 3,
         "duties-INITIAL_FORMS": 3,
+        "duties-2-TOTAL_FORMS": 1,
+        "duties-2-INITIAL_FORMS": 0,
+        "duties-2-0-position": mgr.pk,
+        "duties-2-0-section": "",
+        "duties-2-0-text": "对本部门人员请假有审批权",
+        "duties-2-0-order": 1,
         "dotted_lines_out-TOTAL_FORMS": 0,
         "dotted_lines_out-INITIAL_FORMS": 0,
         "assignments-TOTAL_FORMS": 0,
@@ -78,7 +85,6 @@ def test_hr_edits_duties_inline_and_numbers_follow_order(hr_client, org):
             {
                 f"{prefix}-id": duty.pk,
                 f"{prefix}-position": mgr.pk,
-                f"{prefix}-kind": "duty",
                 f"{prefix}-section": "",
                 f"{prefix}-text": duty.text,
                 f"{prefix}-process_steps": "",
@@ -90,5 +96,23 @@ def test_hr_edits_duties_inline_and_numbers_follow_order(hr_client, org):
     data["duties-1-DELETE"] = "on"
     response = hr_client.post(f"/admin/positions/position/{mgr.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    numbered = Duty.objects.filter(position=mgr).with_numbers().order_by("order")
+    numbered = Duty.objects.filter(position=mgr, kind="duty").with_numbers().order_by("order")
     assert [(d.number, d.text) for d in numbered] == [(1, "审核销售合同"), (2, "制定销售计划")]
+    # A row added in the authorities group is an authority.
+    assert list(mgr.duties.filter(kind="authority").values_list("text", flat=True)) == [
+        "对本部门人员请假有审批权"
+    ]
+
+
+def test_duties_are_numbered_on_the_position_page(hr_client, org):
+    Duty.objects.create(position=org["sales_mgr"], kind="authority", text="审批请假", order=1)
+    response = hr_client.get(f"/admin/positions/position/{org['sales_mgr'].pk}/change/")
+    page = BeautifulSoup(response.content, "html.parser")
+
+    def labels(group):
+        rows = page.select(f"#{group} .djn-inline-form:not(.djn-empty-form) > h3 .inline_label")
+        return [h.get_text(" ", strip=True) for h in rows]
+
+    # Duties and authorities are numbered separately, as in the job description.
+    assert labels("duties-group") == ["1. 制定销售计划", "2. 管理销售团队", "3. 审核销售合同"]
+    assert labels("duties-2-group") == ["1. 审批请假"]
