@@ -4,9 +4,9 @@ from django.db.models import F, ProtectedError, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import DraggableMPTTAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from departments.models import Department, DepartmentFunction
+from orgduties.admin_base import OrgHistoryAdmin
 from orgduties.admin_mixins import CompactSortableInlineMixin
 
 
@@ -36,7 +36,7 @@ class DepartmentFunctionInline(CompactSortableInlineMixin, nested_admin.NestedTa
 
 
 @admin.register(Department)
-class DepartmentAdmin(nested_admin.NestedModelAdmin, DraggableMPTTAdmin, SimpleHistoryAdmin):
+class DepartmentAdmin(nested_admin.NestedModelAdmin, DraggableMPTTAdmin, OrgHistoryAdmin):
     list_display = (
         "tree_actions",
         "indented_title",
@@ -54,7 +54,6 @@ class DepartmentAdmin(nested_admin.NestedModelAdmin, DraggableMPTTAdmin, SimpleH
     mptt_level_indent = 24
     fields = ("code", "name", "parent", "kind", "order", "aliases", "description", "is_active")
     inlines = [DepartmentFunctionInline]
-    actions = ["delete_selected_tree"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_position_counts()
@@ -74,11 +73,9 @@ class DepartmentAdmin(nested_admin.NestedModelAdmin, DraggableMPTTAdmin, SimpleH
             self.message_user(request, exc.args[0], level=messages.ERROR)
             return None
 
-    delete_selected_tree.short_description = _("Delete selected %(verbose_name_plural)s")
-
 
 @admin.register(DepartmentFunction)
-class DepartmentFunctionAdmin(SimpleHistoryAdmin):
+class DepartmentFunctionAdmin(OrgHistoryAdmin):
     """Mostly edited inline on the department; registered for search and autocomplete."""
 
     list_display = ("text", "section", "department")

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
@@ -62,6 +63,10 @@ class DepartmentManager(TreeManager.from_queryset(DepartmentQuerySet)):
             )
             # mptt has already placed the node when it calls save(); tell save()
             # not to treat the new parent as a move still to be made.
+            if target is not None:
+                # mptt refreshes the target's place in the tree, not its parent;
+                # a left/right drop must take the parent it has now.
+                target.refresh_from_db(fields=["parent", *_TREE_FIELDS])
             node._placed_by_manager = True
             try:
                 super().move_node(node, target, position)
@@ -133,6 +138,53 @@ class DepartmentManager(TreeManager.from_queryset(DepartmentQuerySet)):
                 self.model.objects.bulk_update(
                     changed, [*_TREE_FIELDS, "order"], batch_size=batch_size
                 )
+
+    def tree_problems(self) -> list[str]:
+        """Every way the stored department tree breaks the nested-set rules; [] when valid.
+
+        Per tree: lft/rght are exactly 1..2n, every node has lft < rght, nodes nest
+        (no overlap), a node's parent is the nearest enclosing node, level is its
+        depth, and one root spans the tree. Per parent (roots included): sibling
+        ``order`` is 1..n in tree order. Used by the tests and bench/concurrent_moves.py.
+        """
+        rows = list(
+            self.order_by("tree_id", "lft").values_list(
+                "pk", "parent_id", "tree_id", "lft", "rght", "level", "order", named=True
+            )
+        )
+        problems = []
+        trees = defaultdict(list)
+        for row in rows:
+            trees[row.tree_id].append(row)
+        for tree_id, nodes in trees.items():
+            bounds = sorted([n.lft for n in nodes] + [n.rght for n in nodes])
+            if bounds != list(range(1, 2 * len(nodes) + 1)):
+                problems.append(f"tree {tree_id}: lft/rght are not exactly 1..{2 * len(nodes)}")
+            if nodes[0].lft != 1 or nodes[0].rght != 2 * len(nodes):
+                problems.append(f"tree {tree_id}: node {nodes[0].pk} does not span the tree")
+            enclosing = []
+            for node in nodes:
+                if node.lft >= node.rght:
+                    problems.append(f"node {node.pk}: lft {node.lft} >= rght {node.rght}")
+                while enclosing and enclosing[-1].rght < node.lft:
+                    enclosing.pop()
+                if enclosing and node.rght > enclosing[-1].rght:
+                    problems.append(f"node {node.pk} overlaps node {enclosing[-1].pk}")
+                expected_parent = enclosing[-1].pk if enclosing else None
+                if node.parent_id != expected_parent:
+                    problems.append(
+                        f"node {node.pk}: parent is {node.parent_id}, nest says {expected_parent}"
+                    )
+                if node.level != len(enclosing):
+                    problems.append(f"node {node.pk}: level {node.level}, depth {len(enclosing)}")
+                enclosing.append(node)
+        siblings = defaultdict(list)
+        for row in rows:
+            siblings[row.parent_id].append(row.order)
+        for parent_id, orders in siblings.items():
+            if orders != list(range(1, len(orders) + 1)):
+                problems.append(f"children of {parent_id}: order is {orders}, not 1..{len(orders)}")
+        return problems
 
 
 class Department(ProtectedDeleteMixin, MPTTModel):

@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from kpis.models import Form, Kpi
+from orgduties.admin_base import OrgHistoryAdmin
 
 
 @admin.register(Form)
-class FormAdmin(SimpleHistoryAdmin):
+class FormAdmin(OrgHistoryAdmin):
     list_display = ("code", "name", "department", "duty_count", "template")
+    ordering = ("name", "code")
     list_select_related = ("department",)
     search_fields = ("code", "name", "description")
     autocomplete_fields = ("department",)
@@ -23,7 +24,7 @@ class FormAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(SimpleHistoryAdmin):
+class KpiAdmin(OrgHistoryAdmin):
     list_display = ("text", "structure_display", "period", "owner")
     list_select_related = ("duty__position", "position", "function__department")
     list_filter = ("period", "comparison", "unit")

@@ -18,8 +18,12 @@ def sync_groups(apps=None, using="default"):
     Permission = apps.get_model("auth", "Permission")
 
     org_perms = Permission.objects.using(using).filter(content_type__app_label__in=ORG_APPS)
+    # HR links employees to login accounts: they pick users, but do not edit them.
+    view_users = Permission.objects.using(using).filter(
+        content_type__app_label="auth", codename="view_user"
+    )
     editors, _ = Group.objects.using(using).get_or_create(name=HR_EDITORS)
-    editors.permissions.set(org_perms)
+    editors.permissions.set([*org_perms, *view_users])
     employees, _ = Group.objects.using(using).get_or_create(name=EMPLOYEES)
     employees.permissions.set(org_perms.filter(codename__startswith="view_"))
 
@@ -29,7 +33,7 @@ def create_app_permissions(apps, using="default"):
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
-    for label in ORG_APPS:
+    for label in ("auth", *ORG_APPS):
         app_config = global_apps.get_app_config(label)
         create_permissions(app_config, apps=apps, verbosity=0, using=using)
 

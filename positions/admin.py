@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import TreeRelatedFieldListFilter
-from simple_history.admin import SimpleHistoryAdmin
 
 from kpis.models import Kpi
+from orgduties.admin_base import OrgHistoryAdmin
 from orgduties.admin_mixins import (
     CompactSortableInlineMixin,
     PreloadedAutocompleteInlineMixin,
@@ -141,7 +141,7 @@ class PositionKpiInline(
 
 
 @admin.register(Position)
-class PositionAdmin(nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
+class PositionAdmin(nested_admin.NestedModelAdmin, OrgHistoryAdmin):
     list_display = (
         "code",
         "title",
@@ -154,6 +154,8 @@ class PositionAdmin(nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
     )
     list_display_links = ("code", "title")
     list_select_related = ("department", "reports_to")
+    # Annotations drop the model's default ordering; lists and autocompletes need one.
+    ordering = ("department__tree_id", "department__lft", "-is_head", "code")
     list_filter = (("department", TreeRelatedFieldListFilter), "is_head")
     search_fields = ("code", "title", "duties__text")
     autocomplete_fields = ("department", "reports_to")
@@ -179,7 +181,7 @@ class PositionAdmin(nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Duty)
-class DutyAdmin(SimpleHistoryAdmin):
+class DutyAdmin(OrgHistoryAdmin):
     list_display = ("number", "text", "kind", "section", "position", "department")
     list_display_links = ("text",)
     list_select_related = ("position__department",)
@@ -207,8 +209,9 @@ class EmployeeAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(SimpleHistoryAdmin):
+class EmployeeAdmin(OrgHistoryAdmin):
     list_display = ("employee_no", "name", "user", "position_count", "is_active")
+    ordering = ("employee_no",)
     list_select_related = ("user",)
     search_fields = ("employee_no", "name", "user__username")
     list_filter = ("is_active",)

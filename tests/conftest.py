@@ -14,6 +14,12 @@ from positions.models import Duty, Position
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Personas are created with passwords; the production hasher costs ~0.3 s each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_content_type_cache():
     """Query counts must not depend on which test warmed the per-process cache."""
     from django.contrib.contenttypes.models import ContentType
