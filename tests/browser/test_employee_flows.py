@@ -36,7 +36,11 @@ def test_chart_to_department_to_position(page, live_server, employee, deep_org, 
     assert page.external_requests == []
 
 
-def test_expanding_a_deep_unit_fetches_its_subtree(page, live_server, employee, deep_org):
+def test_expanding_a_deep_unit_fetches_its_subtree(
+    page, live_server, employee, deep_org, monkeypatch
+):
+    # As in a large organisation: the chart renders only what fits its budget.
+    monkeypatch.setattr("departments.views.CHART_UNIT_BUDGET", 3)
     login(page, live_server, "emp", "emp-pass-123")
     assert page.locator("a.unit-name:text('华东组')").count() == 0
     more = page.locator("details.more[data-subtree='/chart/subtree/SALES/'] > summary")
