@@ -83,3 +83,20 @@ def grow_org(departments=3, positions=2, duties=3):
         }
     )
     return OrgImporter(workbook).run()
+
+
+def wipe_org():
+    """Delete the whole organisation, as an empty database would have it."""
+    from django.db import connection
+
+    from departments.models import Department, DepartmentFunction
+    from kpis.models import Form, Kpi
+    from positions.models import Assignment, DottedLine, Duty, Employee, Position
+
+    for model in (Kpi, Assignment, Employee, DottedLine, Duty, Form, DepartmentFunction):
+        model.objects.all().delete()
+    Position.objects.update(reports_to=None)
+    Position.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE departments_department SET parent_id = NULL")
+    Department.objects.all().delete()

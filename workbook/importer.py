@@ -140,6 +140,10 @@ def _parse_bool(value: str):
     return None
 
 
+def _date(value: str):
+    return date.fromisoformat(value) if value else None
+
+
 def _changed(obj, values: dict) -> bool:
     changed = False
     for name, value in values.items():
@@ -1023,9 +1027,8 @@ class OrgImporter:
                 key = (employee.pk, self.positions[row.get("position_code")].pk)
                 values = {
                     "is_primary": bool(_parse_bool(row.get("primary"))),
-                    "start_date": date.fromisoformat(row.get("start_date"))
-                    if row.get("start_date")
-                    else None,
+                    "start_date": _date(row.get("start_date")),
+                    "end_date": _date(row.get("end_date")),
                 }
                 if key in assignments:
                     if _changed(assignments[key], values):
@@ -1035,6 +1038,9 @@ class OrgImporter:
                         Assignment(employee_id=key[0], position_id=key[1], **values)
                     )
         self._history(
-            Assignment, new_assignments, changed_assignments, ["is_primary", "start_date"]
+            Assignment,
+            new_assignments,
+            changed_assignments,
+            ["is_primary", "start_date", "end_date"],
         )
         sheet.created, sheet.updated = len(created), len(updated)

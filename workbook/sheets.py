@@ -7,11 +7,26 @@ sees it in a spreadsheet (the header is row 1).
 """
 
 import csv
+import datetime
 import io
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+# A cell starting with one of these is a formula to Excel and LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unescape_formula(value: str) -> str:
+    """Undo the apostrophe that exports put before formula-like text."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
 
 # Canonical sheet -> canonical columns, each with accepted aliases.
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -77,6 +92,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "position_code": ("岗位编码",),
         "primary": ("主岗", "是否主岗"),
         "start_date": ("任职日期", "开始日期"),
+        "end_date": ("离任日期", "结束日期"),
     },
 }
 
@@ -93,6 +109,43 @@ SHEET_ALIASES: dict[str, tuple[str, ...]] = {
 
 # Import order: every sheet refers only to sheets before it.
 SHEET_ORDER = list(COLUMNS)
+
+# A sheet without these columns cannot be read at all.
+REQUIRED_COLUMNS = {
+    "departments": ("code", "name"),
+    "functions": ("department_code", "text"),
+    "positions": ("code", "title", "department_code"),
+    "dotted_lines": ("position_code", "to_position_code"),
+    "duties": ("position_code", "text"),
+    "kpis": ("position_code", "text"),
+    "forms": ("code", "name"),
+    "employees": ("employee_no", "name"),
+}
+
+# Codes, numbers, flags and dates: full-width digits and letters are folded
+# (ＳＡＬＥＳ－１ → SALES-1). Text columns are kept exactly as entered.
+FOLDED_COLUMNS = {
+    "code",
+    "parent_code",
+    "department_code",
+    "reports_to_code",
+    "position_code",
+    "to_position_code",
+    "employee_no",
+    "headcount",
+    "order",
+    "is_head",
+    "primary",
+    "duty_number",
+    "target",
+    "deadline",
+    "start_date",
+    "comparison",
+    "period",
+    "kind",
+    "function",
+    "username",
+}
 
 MAX_ROWS_PER_SHEET = 200_000
 MAX_CELL_CHARS = 20_000
@@ -128,8 +181,12 @@ def sheet_name(name: str) -> str | None:
     return _canonical(name, SHEET_ALIASES)
 
 
-def read_rows(workbook: Workbook, sheet: str, header: list, body) -> None:
-    """Add one sheet's rows; ``body`` yields lists of cell values."""
+def read_rows(workbook: Workbook, sheet: str, header: list, body, first_row: int = 1) -> None:
+    """Add one sheet's rows; ``body`` yields lists of cell values.
+
+    ``first_row`` is the spreadsheet row of the header, so that errors name
+    the row the user sees.
+    """
     columns = COLUMNS[sheet]
     mapped = []
     for cell in header:
@@ -146,8 +203,13 @@ def read_rows(workbook: Workbook, sheet: str, header: list, body) -> None:
                 )
             )
         mapped.append(canonical)
+    missing = [c for c in REQUIRED_COLUMNS[sheet] if c not in mapped]
+    if missing:
+        for column in missing:
+            workbook.problems.append((sheet, 1, column, _("This column is missing.")))
+        return
     rows = workbook.sheets.setdefault(sheet, [])
-    for number, cells in enumerate(body, start=2):
+    for number, cells in enumerate(body, start=first_row + 1):
         values = {}
         for canonical, cell in zip(mapped, cells, strict=False):
             if canonical is None:
@@ -164,7 +226,10 @@ def read_rows(workbook: Workbook, sheet: str, header: list, body) -> None:
                     )
                 )
                 text = text[:MAX_CELL_CHARS]
-            values[canonical] = text.strip()
+            text = unescape_formula(text).strip(" \t\r\n\u3000\u00a0")
+            if canonical in FOLDED_COLUMNS:
+                text = unicodedata.normalize("NFKC", text).strip()
+            values[canonical] = text
         if not any(values.values()):
             continue  # blank rows, and spreadsheets padded with empty rows
         if len(rows) >= MAX_ROWS_PER_SHEET:
@@ -204,3 +269,190 @@ def read_folder(path: Path) -> Workbook:
             continue
         read_csv_text(workbook, sheet, csv_path.read_text(encoding="utf-8-sig"))
     return workbook
+
+
+class UnreadableWorkbook(Exception):
+    """The upload is not a workbook we can read; the message is for the user."""
+
+
+# A decompressed workbook larger than this is refused (zip bombs): real
+# organisation workbooks stay far below it.
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 250
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def cell_text(value) -> str:
+    """A spreadsheet cell as the text an HR analyst sees in it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return str(value)
+    return str(value)
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise UnreadableWorkbook(_("The file is damaged: it is not a readable workbook.")) from None
+    total = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+        raise UnreadableWorkbook(
+            _("The file unpacks to %(size)d MB, more than any organisation workbook needs.")
+            % {"size": total // (1024 * 1024)}
+        )
+    return archive
+
+
+def _read_calamine(data: bytes) -> Workbook:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types per format
+        raise UnreadableWorkbook(
+            _("The file could not be read as a spreadsheet (%(reason)s).") % {"reason": exc}
+        ) from None
+    workbook = Workbook()
+    for name in book.sheet_names:
+        sheet = sheet_name(name)
+        if sheet is None:
+            if name.strip().lower() not in {"notes", "说明", "readme"}:
+                workbook.problems.append(
+                    (
+                        name,
+                        0,
+                        "",
+                        _("Unknown sheet; expected one of: %(sheets)s")
+                        % {"sheets": ", ".join(SHEET_ORDER)},
+                    )
+                )
+            continue
+        try:
+            grid = book.get_sheet_by_name(name)
+            first_row = grid.start[0] + 1 if grid.start else 1
+            rows = [[cell_text(v) for v in row] for row in grid.iter_rows()]
+            merged = grid.merged_cell_ranges or []
+        except Exception as exc:
+            raise UnreadableWorkbook(
+                _("Sheet %(sheet)s could not be read (%(reason)s).")
+                % {"sheet": name, "reason": exc}
+            ) from None
+        offset_row = first_row - 1
+        offset_col = grid.start[1] if grid.start else 0
+        for (top, left), (bottom, right) in merged:
+            # A merged cell holds its value in the top-left corner only; HR
+            # merges a position's code over all its duty rows.
+            value = _at(rows, top - offset_row, left - offset_col)
+            for r in range(top, bottom + 1):
+                for c in range(left, right + 1):
+                    _put(rows, r - offset_row, c - offset_col, value)
+        if not rows:
+            continue
+        header, body = rows[0], rows[1:]
+        read_rows(workbook, sheet, header, body, first_row=first_row)
+    return workbook
+
+
+def _at(rows, r, c):
+    if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+        return rows[r][c]
+    return ""
+
+
+def _put(rows, r, c, value):
+    if 0 <= r < len(rows):
+        row = rows[r]
+        while len(row) <= c:
+            row.append("")
+        row[c] = value
+
+
+def _read_csv_zip(archive: zipfile.ZipFile) -> Workbook:
+    workbook = Workbook()
+    for member in archive.infolist():
+        stem = Path(member.filename).stem
+        if member.is_dir() or not member.filename.lower().endswith(".csv"):
+            continue
+        sheet = sheet_name(stem)
+        if sheet is None:
+            workbook.problems.append(
+                (
+                    stem,
+                    0,
+                    "",
+                    _("Unknown sheet; expected one of: %(sheets)s")
+                    % {"sheets": ", ".join(SHEET_ORDER)},
+                )
+            )
+            continue
+        read_csv_text(workbook, sheet, _decode(archive.read(member)))
+    return workbook
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableWorkbook(_("A CSV file is neither UTF-8 nor GB18030 text."))
+
+
+def read_upload(data: bytes, filename: str) -> Workbook:
+    """Read an uploaded workbook: .xlsx/.xlsm/.xls/.ods, a .csv sheet, or a zip of CSVs."""
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise UnreadableWorkbook(
+            _("The file is %(size)d KB; the limit is %(limit)d KB.")
+            % {"size": len(data) // 1024, "limit": limit // 1024}
+        )
+    if not data:
+        raise UnreadableWorkbook(_("The file is empty."))
+    lowered = filename.lower()
+    if data.startswith(b"PK"):
+        archive = _check_zip(data)
+        names = set(archive.namelist())
+        if "[Content_Types].xml" in names or "mimetype" in names:
+            return _read_calamine(data)
+        return _read_csv_zip(archive)
+    if data.startswith(_OLE_MAGIC):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k" in data:
+            raise UnreadableWorkbook(
+                _(
+                    "The workbook is protected by a password. Save a copy without the password and upload that."
+                )
+            )
+        return _read_calamine(data)
+    if lowered.endswith(".csv"):
+        sheet = sheet_name(Path(filename).stem)
+        if sheet is None:
+            raise UnreadableWorkbook(
+                _("Name a CSV file after its sheet: %(sheets)s.")
+                % {"sheets": ", ".join(f"{s}.csv" for s in SHEET_ORDER)}
+            )
+        workbook = Workbook()
+        read_csv_text(workbook, sheet, _decode(data))
+        return workbook
+    raise UnreadableWorkbook(
+        _("This is not a spreadsheet. Upload an .xlsx, .xls or .ods workbook, or CSV files.")
+    )
+
+
+def read_path(path: Path) -> Workbook:
+    """Read a workbook file, or a folder of CSV sheets, from disk (management commands)."""
+    path = Path(path)
+    if path.is_dir():
+        return read_folder(path)
+    return read_upload(path.read_bytes(), path.name)

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from workbook.importer import ImportFailed, OrgImporter
-from workbook.sheets import SHEET_ORDER, read_folder
+from workbook.sheets import SHEET_ORDER, UnreadableWorkbook, read_path
 
 
 def print_report(stdout, report):
@@ -21,7 +21,10 @@ def print_report(stdout, report):
 
 
 class Command(BaseCommand):
-    help = "Import a whole organisation workbook (a folder of <sheet>.csv files)."
+    help = (
+        "Import a whole organisation workbook: an .xlsx/.xls/.ods file, a zip of CSV "
+        "sheets, or a folder of <sheet>.csv files."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -30,10 +33,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, path, dry_run, **options):
-        if not path.is_dir():
-            raise CommandError(f"{path} is not a folder of CSV sheets")
+        if not path.exists():
+            raise CommandError(f"{path} does not exist")
         try:
-            report = OrgImporter(read_folder(path)).run(dry_run=dry_run)
+            report = OrgImporter(read_path(path)).run(dry_run=dry_run)
+        except UnreadableWorkbook as exc:
+            raise CommandError(str(exc)) from None
         except ImportFailed as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
