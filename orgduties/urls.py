@@ -9,10 +9,12 @@ from django.views.i18n import set_language
 from departments import views as department_views
 from orgduties import views
 from positions import views as position_views
+from workbook import views as workbook_views
 
 admin.site.site_header = _("OrgDuties administration")
 admin.site.site_title = _("OrgDuties")
 admin.site.index_title = _("Organisation, positions and duties")
+admin.site.index_template = "admin/orgduties_index.html"
 
 urlpatterns = [
     path("", department_views.chart, name="chart-home"),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language can be chosen on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", include(workbook_views.admin_urls())),
     path("admin/", admin.site.urls),
 ]
 

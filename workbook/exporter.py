@@ -168,14 +168,19 @@ def _kpi_row(position_code, duty_number, kpi):
     ]
 
 
-def write_xlsx(sheets: dict[str, list[list]], notes: list[list] | None = None) -> bytes:
-    """An .xlsx with one sheet per name, headers in bold, text escaped against formulas."""
+def write_xlsx(
+    sheets: dict[str, list[list]], notes: list[list] | None = None, extra_column: str = ""
+) -> bytes:
+    """An .xlsx with one sheet per name, headers in bold, text escaped against formulas.
+
+    ``extra_column`` adds a last column header (the error report's "error").
+    """
     book = XlsxWorkbook(write_only=True)
     bold = Font(bold=True)
     for name in SHEET_ORDER:
         sheet = book.create_sheet(name)
         header = []
-        for column in COLUMNS[name]:
+        for column in [*COLUMNS[name], *([extra_column] if extra_column else [])]:
             cell = WriteOnlyCell(sheet, value=column)
             cell.font = bold
             header.append(cell)
