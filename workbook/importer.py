@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -499,8 +500,12 @@ class OrgImporter:
             )
             for code, rows in self.duty_rows.items()
         }
-        stored_counts = Counter(
-            Duty.objects.filter(kind=Duty.Kind.DUTY).values_list("position__code", flat=True)
+        # Counted in the database: one row per position, not one per duty.
+        stored_counts = dict(
+            Duty.objects.filter(kind=Duty.Kind.DUTY)
+            .values_list("position__code")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
         for row in self.workbook.rows("kpis"):
             if not self._required("kpis", row, "position_code", "text"):
