@@ -34,7 +34,7 @@ class DutyKpiInline(
         "order",
     )
     verbose_name = _("KPI")
-    verbose_name_plural = _("KPIs (工作指标)")
+    verbose_name_plural = _("KPIs of this duty")
 
 
 class KindFormSet(PreloadingFormSet):
@@ -119,7 +119,7 @@ class DottedLineInline(PreloadedAutocompleteInlineMixin, nested_admin.NestedTabu
     extra = 0
     autocomplete_fields = ("to_position",)
     verbose_name = _("dotted line to another position")
-    verbose_name_plural = _("dotted lines (业务指导)")
+    verbose_name_plural = _("dotted lines to other positions")
 
 
 class AssignmentInline(PreloadedAutocompleteInlineMixin, nested_admin.NestedTabularInline):
