@@ -117,3 +117,15 @@ def test_only_hr_editors_may_import(client, staff_employee, employee):
 def test_a_forged_token_is_a_404(hr_client):
     assert hr_client.post(IMPORT, {"token": "../../etc/passwd"}).status_code == 404
     assert hr_client.get("/admin/workbook/import/not-a-uuid/errors.xlsx").status_code == 404
+
+
+def test_a_corrected_error_report_imports_as_it_is(hr_client):
+    bad = dict(SMALL, duties=[*SMALL["duties"], {"position_code": "NOPE", "text": "x"}])
+    page = BeautifulSoup(_upload(hr_client, xlsx(bad)).content, "html.parser")
+    report = load_workbook(io.BytesIO(hr_client.get(page.select_one("a.button")["href"]).content))
+    report["duties"].delete_rows(4)  # HR removes the bad row and uploads the report again
+    buffer = io.BytesIO()
+    report.save(buffer)
+    page = BeautifulSoup(_upload(hr_client, buffer.getvalue()).content, "html.parser")
+    rows = {r[0]: r[1:] for r in _cells(page, "#import-preview tbody tr")}
+    assert rows["duties"] == ["2", "0", "0", "0"]

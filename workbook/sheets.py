@@ -147,6 +147,9 @@ FOLDED_COLUMNS = {
     "username",
 }
 
+# The error report adds this column; a corrected report can be imported as it is.
+ERROR_COLUMN = "error"
+
 MAX_ROWS_PER_SHEET = 200_000
 MAX_CELL_CHARS = 20_000
 
@@ -191,8 +194,8 @@ def read_rows(workbook: Workbook, sheet: str, header: list, body, first_row: int
     mapped = []
     for cell in header:
         title = str(cell or "").strip().lstrip("\ufeff")
-        canonical = _canonical(title, {k: v for k, v in columns.items()}) if title else None
-        if title and canonical is None:
+        canonical = _canonical(title, columns) if title else None
+        if title and canonical is None and title != ERROR_COLUMN:
             workbook.problems.append(
                 (
                     sheet,

@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy
 from departments.models import Department
 from workbook.exporter import collect, write_xlsx
 from workbook.importer import ImportFailed, OrgImporter
-from workbook.sheets import COLUMNS, SHEET_ORDER, UnreadableWorkbook, read_upload
+from workbook.sheets import (
+    COLUMNS,
+    ERROR_COLUMN,
+    SHEET_ORDER,
+    UnreadableWorkbook,
+    read_upload,
+)
 from workbook.template import template_xlsx
 
 UPLOADS = "imports"
@@ -188,7 +194,7 @@ def error_report(request, token):
         if (e.sheet not in COLUMNS or not e.row)
     ]
     notes = [[_("sheet"), _("row"), _("column"), _("problem")], *general] if general else None
-    content = write_xlsx(sheets, notes=notes, extra_column=_("error"))
+    content = write_xlsx(sheets, notes=notes, extra_column=ERROR_COLUMN)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="import-errors.xlsx"'
     return response
