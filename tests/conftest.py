@@ -7,10 +7,29 @@ logged-in user with no group at all.
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from departments.models import Department, DepartmentFunction
 from orgduties.roles import EMPLOYEES, HR_EDITORS
 from positions.models import Duty, Position
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Tests read messages in English; the Chinese (default) interface has its own tests.
+
+    Model and import code run in the active language: pin it for the test body.
+    Requests choose theirs from Accept-Language (see the ``client`` fixture).
+    """
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture(autouse=True)
