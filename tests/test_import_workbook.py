@@ -160,6 +160,32 @@ def test_items_no_longer_listed_are_removed_and_reported(tmp_path):
 
 
 @pytest.mark.django_db
+def test_an_employee_moved_to_another_primary_position_holds_only_the_new_one(tmp_path):
+    """The workbook lists an employee's positions; a promotion is one changed row."""
+    run(write_workbook(tmp_path, **BASIC))
+    promoted = [BASIC["employees"][0] | {"position_code": "MGR"}]
+    report = run(write_workbook(tmp_path, **dict(BASIC, employees=promoted)))
+
+    assert report.sheets["employees"].deleted_items == ["张伟 → 销售代表"]
+    holdings = Assignment.objects.filter(employee__employee_no="E1")
+    assert [(a.position.code, a.is_primary) for a in holdings] == [("MGR", True)]
+
+
+@pytest.mark.django_db
+def test_a_primary_position_can_move_between_two_listed_positions(tmp_path):
+    both = [
+        BASIC["employees"][0],
+        BASIC["employees"][0] | {"position_code": "GM", "primary": "0"},
+    ]
+    run(write_workbook(tmp_path, **dict(BASIC, employees=both)))
+    swapped = [both[0] | {"primary": "0"}, both[1] | {"primary": "1"}]
+    run(write_workbook(tmp_path, **dict(BASIC, employees=swapped)))
+
+    holdings = Assignment.objects.filter(employee__employee_no="E1").order_by("position__code")
+    assert [(a.position.code, a.is_primary) for a in holdings] == [("GM", True), ("REP", False)]
+
+
+@pytest.mark.django_db
 def test_dry_run_writes_nothing(tmp_path):
     report = run(write_workbook(tmp_path, **BASIC), dry_run=True)
     assert report.sheets["positions"].created == 3

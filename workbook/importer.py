@@ -1020,16 +1020,17 @@ class OrgImporter:
         assignments = {
             (a.employee_id, a.position_id): a
             for a in Assignment.objects.filter(
-                employee_id__in=[e.pk for e in self.employees.values()]
-            )
+                employee_id__in=[self.employees[number].pk for number in self.employee_rows]
+            ).select_related("employee", "position")
         }
-        new_assignments, changed_assignments = [], []
+        new_assignments, changed_assignments, listed = [], [], set()
         for number, rows in self.employee_rows.items():
             employee = self.employees[number]
             for row in rows:
                 if not row.get("position_code"):
                     continue
                 key = (employee.pk, self.positions[row.get("position_code")].pk)
+                listed.add(key)
                 values = {
                     "is_primary": bool(_parse_bool(row.get("primary"))),
                     "start_date": _date(row.get("start_date")),
@@ -1042,10 +1043,22 @@ class OrgImporter:
                     new_assignments.append(
                         Assignment(employee_id=key[0], position_id=key[1], **values)
                     )
+        # The workbook holds each listed employee's whole list of positions: one it no
+        # longer names is removed, and a primary position can move to another row.
+        # Removals and demotions go first, so that at no moment does an employee hold
+        # two open primary positions (a unique constraint).
+        removed = [a for key, a in assignments.items() if key not in listed]
+        if removed:
+            Assignment.objects.filter(pk__in=[a.pk for a in removed]).delete()
+        fields = ["is_primary", "start_date", "end_date"]
+        demoted = [a for a in changed_assignments if not a.is_primary]
+        self._history(Assignment, [], demoted, fields)
         self._history(
             Assignment,
             new_assignments,
-            changed_assignments,
-            ["is_primary", "start_date", "end_date"],
+            [a for a in changed_assignments if a.is_primary],
+            fields,
         )
         sheet.created, sheet.updated = len(created), len(updated)
+        sheet.deleted = len(removed)
+        sheet.deleted_items = [f"{a.employee.name} → {a.position.title}" for a in removed[:200]]
