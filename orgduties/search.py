@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Prefetch, Q
 
 from departments.models import Department, DepartmentFunction
@@ -106,6 +107,29 @@ def named_departments(question: str) -> list:
     return found
 
 
+def _matching(model, fields, variants):
+    """Rows of ``model`` whose ``fields`` contain any of the ``variants``.
+
+    On PostgreSQL, one sub-select per field and spelling, joined by UNION: the
+    planner prices each trigram index look-up on its own, whereas for an OR of
+    four it prefers a sequential scan, underrating the UPPER() that scan runs on
+    every row (40 ms instead of 2 ms for KPIs at 50,000 rows, 12 ms instead
+    of 1 ms for positions). Still one query. Shorter queries cannot use a
+    trigram index: there the OR scans in table order and stops at the LIMIT as
+    soon as any spelling matches, where a branch for a spelling that matches
+    nothing would scan the whole table. SQLite has no trigram index: a plain OR.
+    """
+    trigrams = all(len(variant) >= 3 for variant in variants)
+    if connection.vendor != "postgresql" or not trigrams or len(fields) * len(variants) == 1:
+        return model.objects.filter(_any_contains(fields, variants))
+    branches = [
+        model.objects.filter(**{f"{name}__icontains": variant}).order_by().values("pk")[:FETCH]
+        for name in fields
+        for variant in variants
+    ]
+    return model.objects.filter(pk__in=branches[0].union(*branches[1:]))
+
+
 def _first(queryset, key):
     return sorted(queryset.order_by()[:FETCH], key=key)[:PER_GROUP]
 
@@ -132,19 +156,15 @@ def search(raw_query: str) -> Results:
         departments = departments.exclude(pk__in=[d.pk for d in results.named_departments])
     results.departments = _first(departments, key=lambda d: (d.tree_id, d.lft))
     results.positions = _first(
-        Position.objects.filter(_any_contains(["title", "code"], variants)).select_related(
-            "department"
-        ),
+        _matching(Position, ["title", "code"], variants).select_related("department"),
         key=lambda p: p.code,
     )
     results.duties = _first(
-        Duty.objects.filter(_any_contains(["text", "process_steps"], variants)).select_related(
-            "position__department"
-        ),
+        _matching(Duty, ["text", "process_steps"], variants).select_related("position__department"),
         key=lambda d: (d.position.code, d.kind, d.order),
     )
     results.kpis = _first(
-        Kpi.objects.filter(_any_contains(["text", "metric"], variants)).select_related(
+        _matching(Kpi, ["text", "metric"], variants).select_related(
             "duty__position", "position", "function__department"
         ),
         key=lambda k: k.pk,

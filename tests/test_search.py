@@ -2,6 +2,7 @@ import pytest
 
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
+from positions.models import Duty, Position
 from tests.factories import grow_org
 from tests.pages import soup, texts
 
@@ -68,6 +69,22 @@ def test_a_question_naming_a_department_answers_with_its_functions_first(
     assert texts(first, "ol.items li")[0] == "1. 负责产品销售"
     # Never a neighbour: the operations department is not the answer.
     assert "运营部" not in first.get_text()
+
+
+def test_a_long_query_is_found_in_every_searched_field(client, employee, org):
+    # Three characters and more take the trigram path on PostgreSQL: one branch
+    # per field and spelling. Each row below matches through one field only.
+    Duty.objects.create(position=org["sales_rep"], text="走访客户", process_steps="填写拜访记录表")
+    Kpi.objects.create(position=org["hr_mgr"], text="按时完成", metric="拜訪記錄完整率")
+    Position.objects.create(code="拜访记录-X", title="文员", department=org["hr"])
+    page = _search(client, employee, "拜访记录")
+    groups = {
+        section.h2.contents[0].strip(): texts(section, "li", sep="")
+        for section in page.select(".results > section")
+    }
+    assert [text.split("—")[0].strip() for text in groups["Duties"]] == ["走访客户"]
+    assert [text.split("—")[0].strip() for text in groups["KPIs"]] == ["按时完成"]
+    assert [text.split("人力")[0] for text in groups["Positions"]] == ["文员"]
 
 
 def test_search_escapes_what_it_highlights(client, employee, org):
