@@ -1,0 +1,148 @@
+"""Saving a parsed duty document: editable item text, name matching, workbook rows, the admin flow."""
+
+import pytest
+
+from departments.models import Department
+from kpis.models import Form, Kpi
+from orgduties.numbering import number_items
+from positions.models import Position
+from tests.conftest import make_department
+from workbook.documents import (
+    NEW,
+    USE_DEPARTMENT,
+    USE_POSITION,
+    Decision,
+    Directory,
+    Item,
+    build_workbook,
+    normalise,
+    parse_items,
+    render_items,
+)
+from workbook.importer import OrgImporter
+
+ITEMS = [
+    Item("负责组织员工招聘", section="人力资源管理"),
+    Item("负责人员考勤", section="人力资源管理"),
+    Item(
+        "对客户回款及时率负责",
+        section="行政管理",
+        process_steps=["明确客户付款方式", "及时跟催"],
+        forms=["月度总结报告"],
+        kpis=["每月销售目标产值需完成90%(含)以上"],
+    ),
+    Item("对业务部人员日常请假1天以内（含）有直接审批权", kind="authority"),
+]
+
+
+def test_items_survive_being_rendered_and_read_back():
+    text = render_items(ITEMS)
+    assert "## 人力资源管理\n1. 负责组织员工招聘\n2. 负责人员考勤\n## 行政管理\n1. " in text
+    items, problems = parse_items(text)
+    assert problems == []
+    assert items == ITEMS
+
+
+def test_edited_text_is_renumbered_by_its_order_and_wrapped_lines_join_the_item():
+    items, _ = parse_items("3. 第二项\n1. 第一项很长\n   接着写完\n- 第三项\n• 第四项")
+    assert [i.text for i in items] == ["第二项", "第一项很长接着写完", "第三项", "第四项"]
+
+
+def test_names_match_across_simplified_and_traditional_spellings():
+    assert normalise("銷售部 ") == normalise("销售部")
+    assert normalise("Sales Department") == "salesdepartment"
+
+
+@pytest.fixture
+def org(db):
+    company = make_department("CO", "示例公司", kind="company")
+    sales = make_department("SALES", "銷售部", parent=company, aliases="Sales Department")
+    gm = Position.objects.create(code="GM", title="总经理", department=company)
+    mgr = Position.objects.create(
+        code="SALES-MGR", title="销售部经理", department=sales, reports_to=gm, is_head=True
+    )
+    Form.objects.create(code="F-MONTH", name="月度总结报告")
+    return {"company": company, "sales": sales, "gm": gm, "mgr": mgr}
+
+
+def simple_kpis(sentence):
+    """The structure the KPI reader would give for the one sentence used here."""
+    return [
+        {
+            "text": sentence,
+            "metric": "每月销售目标产值",
+            "comparison": ">=",
+            "target": 90,
+            "unit": "%",
+            "period": "monthly",
+            "deadline": None,
+            "structured": True,
+        }
+    ]
+
+
+def save(decisions, create_forms=False):
+    book, notes = build_workbook(decisions, Directory(), create_forms, simple_kpis)
+    OrgImporter(book).run()
+    return notes
+
+
+def test_a_position_block_replaces_the_duties_with_steps_forms_and_kpis(org):
+    org["mgr"].duties.create(text="旧的职责")
+    save([Decision(USE_POSITION, "销售部经理", "SALES-MGR", items_text=render_items(ITEMS))])
+
+    mgr = Position.objects.get(code="SALES-MGR")
+    duties = list(mgr.duties.order_by("kind", "order"))
+    assert [d.text for d in duties if d.kind == "duty"] == [i.text for i in ITEMS[:3]]
+    assert [d.text for d in duties if d.kind == "authority"] == [ITEMS[3].text]
+    receivables = mgr.duties.get(text="对客户回款及时率负责")
+    assert receivables.step_list == ["明确客户付款方式", "及时跟催"]
+    assert [f.code for f in receivables.forms.all()] == ["F-MONTH"]
+    kpi = Kpi.objects.get(duty=receivables)
+    assert kpi.structure == "每月销售目标产值 ≥ 90 %"
+    # Reporting line and department are kept as they were.
+    assert mgr.reports_to.code == "GM" and mgr.department.code == "SALES"
+
+
+def test_a_department_block_replaces_its_functions_in_sections(org):
+    save([Decision(USE_DEPARTMENT, "销售部", "SALES", items_text=render_items(ITEMS[:3]))])
+    sections = number_items(org["sales"].functions.order_by("order", "id"))
+    assert [(s.title, len(s.items)) for s in sections] == [("人力资源管理", 2), ("行政管理", 1)]
+
+
+def test_new_forms_are_created_only_when_hr_agrees(org):
+    text = "1. 做好发货\n   - 记录：发货通知单\n   - 记录：月度总结报告"
+    notes = save([Decision(USE_POSITION, "销售部经理", "SALES-MGR", items_text=text)])
+    duty = org["mgr"].duties.get()
+    assert [f.name for f in duty.forms.all()] == ["月度总结报告"]
+    assert any("发货通知单" in n for n in notes)
+    assert not Form.objects.filter(name="发货通知单").exists()
+
+    save([Decision(USE_POSITION, "销售部经理", "SALES-MGR", items_text=text)], create_forms=True)
+    assert sorted(f.name for f in duty.forms.all()) == ["发货通知单", "月度总结报告"]
+
+
+def test_a_new_position_gets_a_code_in_its_department_and_its_superior(org):
+    save(
+        [
+            Decision(
+                USE_POSITION,
+                "銷售內勤",
+                NEW,
+                department="SALES",
+                reports_to="SALES-MGR",
+                items_text="1. 开出销售出库单",
+            )
+        ]
+    )
+    clerk = Position.objects.get(title="銷售內勤")
+    assert clerk.code.startswith("SALES-P") and clerk.department.code == "SALES"
+    assert clerk.reports_to.code == "SALES-MGR"
+    assert [d.text for d in clerk.duties.all()] == ["开出销售出库单"]
+
+
+def test_a_new_department_goes_below_its_parent(org):
+    save([Decision(USE_DEPARTMENT, "售后服务部", NEW, department="CO", items_text="1. 三包服务")])
+    unit = Department.objects.get(name="售后服务部")
+    assert unit.parent.code == "CO"
+    assert Department.objects.tree_problems() == []
