@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint serve-dev migrate clean lock
+.PHONY: demo test lint serve serve-dev migrate clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ demo: migrate
 	$(BIN)/python manage.py create_hr_user
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make serve: production server (gunicorn + whitenoise); settings from the environment, see README "Production"
+serve: $(STAMP)
+	$(BIN)/python manage.py check --deploy
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
 ## make test: set up, then run the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: $(STAMP)

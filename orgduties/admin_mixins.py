@@ -1,7 +1,11 @@
 import nested_admin
 from django import forms
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils.html import format_html
+from mptt.admin import TreeRelatedFieldListFilter
 
 
 class CompactSortableInlineMixin:
@@ -138,3 +142,37 @@ class PreloadedAutocompleteInlineMixin:
         formset = super().get_formset(request, obj, **kwargs)
         formset.preload_fields = tuple(self.get_autocomplete_fields(request))
         return formset
+
+
+def tree_level_class(level: int) -> str:
+    """CSS class indenting a tree level (static/css/admin.css); no style attribute."""
+    if level <= 0:
+        return "tree-level-0"
+    return f"tree-level-{level}" if level <= 15 else "tree-level-deeper"
+
+
+class IndentedTreeRelatedFieldListFilter(TreeRelatedFieldListFilter):
+    """django-mptt's tree filter, indented by a class instead of a style attribute.
+
+    A malformed or unknown department id in the query string is a bad lookup
+    (the admin shows the list with an error flag), not a server error.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        choices = field.get_choices(include_blank=False)
+        level_attr = field.related_model._mptt_meta.level_attr
+        levels = dict(
+            field.related_model._default_manager.filter(
+                **{f"{self.rel_name}__in": [pk for pk, _label in choices]}
+            ).values_list(self.rel_name, level_attr)
+        )
+        return [
+            (pk, label, format_html(' class="{}"', tree_level_class(levels.get(pk, 0))))
+            for pk, label in choices
+        ]
+
+    def queryset(self, request, queryset):
+        try:
+            return super().queryset(request, queryset)
+        except (ValueError, TypeError, ObjectDoesNotExist) as exc:
+            raise IncorrectLookupParameters(exc) from exc

@@ -5,8 +5,10 @@ folder, DEBUG on). With DEBUG off, SECRET_KEY and ALLOWED_HOSTS are required and
 the security settings switch to production values.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
     "nested_admin",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
     "orgduties",
     "departments",
     "positions",
@@ -69,6 +73,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into a page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out user is refused before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "orgduties.urls"
@@ -152,6 +165,44 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
     if envbool("BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The HSTS preload list is for public sites that commit their whole domain to
+# HTTPS in every browser; an intranet host is not submitted there. Set
+# SECURE_HSTS_PRELOAD=1 to send the directive anyway.
+SILENCED_SYSTEM_CHECKS = [] if envbool("SECURE_HSTS_PRELOAD", False) else ["security.W021"]
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own
+# static files, never inline. The one hash is Django admin's change list
+# <style> block (shown to staff without bulk actions); tests/test_security.py
+# checks it still matches the installed Django.
+ADMIN_CHANGE_LIST_STYLE_HASH = "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, ADMIN_CHANGE_LIST_STYLE_HASH],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login throttling (django-axes), for the site login and the admin login alike:
+# after LOGIN_FAILURE_LIMIT failures for one username from one address, that
+# pair is refused for LOGIN_LOCKOUT_MINUTES. Attempts live in the database, so
+# every app server sees the same count. A success resets the count.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "orgduties.security.lockout_response"
+AXES_VERBOSE = False
+# Lockouts are cleared with `manage.py axes_reset_username USERNAME`, not in the admin
+# (HR editors manage the organisation, not login security).
+AXES_ENABLE_ADMIN = False
 
 LOGGING = {
     "version": 1,

@@ -3,12 +3,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
-from mptt.admin import TreeRelatedFieldListFilter
 
 from kpis.models import Kpi
 from orgduties.admin_base import OrgHistoryAdmin
 from orgduties.admin_mixins import (
     CompactSortableInlineMixin,
+    IndentedTreeRelatedFieldListFilter,
     PreloadedAutocompleteInlineMixin,
     PreloadingFormSet,
 )
@@ -156,7 +156,7 @@ class PositionAdmin(nested_admin.NestedModelAdmin, OrgHistoryAdmin):
     list_select_related = ("department", "reports_to")
     # Annotations drop the model's default ordering; lists and autocompletes need one.
     ordering = ("department__tree_id", "department__lft", "-is_head", "code")
-    list_filter = (("department", TreeRelatedFieldListFilter), "is_head")
+    list_filter = (("department", IndentedTreeRelatedFieldListFilter), "is_head")
     search_fields = ("code", "title", "duties__text")
     autocomplete_fields = ("department", "reports_to")
     fieldsets = (
@@ -185,7 +185,7 @@ class DutyAdmin(OrgHistoryAdmin):
     list_display = ("number", "text", "kind", "section", "position", "department")
     list_display_links = ("text",)
     list_select_related = ("position__department",)
-    list_filter = ("kind", ("position__department", TreeRelatedFieldListFilter))
+    list_filter = ("kind", ("position__department", IndentedTreeRelatedFieldListFilter))
     search_fields = ("text", "process_steps", "position__title", "position__code")
     autocomplete_fields = ("position", "forms", "function")
     inlines = []
