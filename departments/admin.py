@@ -9,6 +9,7 @@ from mptt.admin import DraggableMPTTAdmin
 from departments.models import Department, DepartmentFunction
 from orgduties.admin_base import OrgHistoryAdmin
 from orgduties.admin_mixins import CompactSortableInlineMixin, tree_level_class
+from orgduties.locking import OptimisticLockAdminMixin
 
 
 class DepartmentFunctionInline(CompactSortableInlineMixin, nested_admin.NestedTabularInline):
@@ -37,7 +38,9 @@ class DepartmentFunctionInline(CompactSortableInlineMixin, nested_admin.NestedTa
 
 
 @admin.register(Department)
-class DepartmentAdmin(nested_admin.NestedModelAdmin, DraggableMPTTAdmin, OrgHistoryAdmin):
+class DepartmentAdmin(
+    OptimisticLockAdminMixin, nested_admin.NestedModelAdmin, DraggableMPTTAdmin, OrgHistoryAdmin
+):
     list_display = (
         "tree_actions",
         "indented_title",

@@ -10,6 +10,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
+from orgduties.locking import VersionedMixin, version_field
 from orgduties.protect import ProtectedDeleteMixin
 
 # Any constant works; it only has to be the same in every process.
@@ -187,7 +188,7 @@ class DepartmentManager(TreeManager.from_queryset(DepartmentQuerySet)):
         return problems
 
 
-class Department(ProtectedDeleteMixin, MPTTModel):
+class Department(ProtectedDeleteMixin, VersionedMixin, MPTTModel):
     class Kind(models.TextChoices):
         COMPANY = "company", _("company")
         BRANCH = "branch", _("branch")
@@ -224,6 +225,7 @@ class Department(ProtectedDeleteMixin, MPTTModel):
         help_text=_("Place among the units with the same parent: 1 is first."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    version = version_field()
 
     history = HistoricalRecords(excluded_fields=_TREE_FIELDS)
     objects = DepartmentManager()

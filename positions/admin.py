@@ -12,6 +12,7 @@ from orgduties.admin_mixins import (
     PreloadedAutocompleteInlineMixin,
     PreloadingFormSet,
 )
+from orgduties.locking import OptimisticLockAdminMixin
 from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
 
 
@@ -141,7 +142,7 @@ class PositionKpiInline(
 
 
 @admin.register(Position)
-class PositionAdmin(nested_admin.NestedModelAdmin, OrgHistoryAdmin):
+class PositionAdmin(OptimisticLockAdminMixin, nested_admin.NestedModelAdmin, OrgHistoryAdmin):
     list_display = (
         "code",
         "title",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from orgduties.locking import VersionedMixin, version_field
 from orgduties.protect import ProtectedDeleteMixin
 
 
@@ -33,7 +34,7 @@ class PositionQuerySet(models.QuerySet):
         )
 
 
-class Position(ProtectedDeleteMixin, models.Model):
+class Position(ProtectedDeleteMixin, VersionedMixin, models.Model):
     """A post (岗位) in one department, with its solid and dotted reporting lines."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
@@ -68,6 +69,8 @@ class Position(ProtectedDeleteMixin, models.Model):
     )
     summary = models.TextField(_("summary"), blank=True)
     requirements = models.TextField(_("requirements"), blank=True)
+
+    version = version_field()
 
     history = HistoricalRecords()
     objects = PositionQuerySet.as_manager()

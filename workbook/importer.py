@@ -674,7 +674,9 @@ class OrgImporter:
                 if dept not in created and dept not in updated:
                     updated.append(dept)
                     sheet.unchanged -= 1
-        fields = ["name", "kind", "aliases", "description", "order", "parent"]
+        fields = ["name", "kind", "aliases", "description", "order", "parent", "version"]
+        for dept in updated:
+            dept.version += 1  # an admin form opened before the import is now stale
         Department.objects.bulk_update([*created, *updated], fields, batch_size=1000)
         if created or updated:
             Department.objects.rebuild()
@@ -765,7 +767,10 @@ class OrgImporter:
             "summary",
             "requirements",
             "reports_to",
+            "version",
         ]
+        for position in updated:
+            position.version += 1  # an admin form opened before the import is now stale
         Position.objects.bulk_update([*created, *updated], fields, batch_size=1000)
         self._record_history(Position, created, updated)
         sheet.created, sheet.updated = len(created), len(updated)
