@@ -37,6 +37,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A database that cannot be reached answers 503, not a 500 (orgduties/errors.py).
+handler500 = "orgduties.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
