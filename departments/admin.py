@@ -52,6 +52,8 @@ class DepartmentAdmin(
     )
     list_display_links = ("indented_title",)
     list_filter = ("kind", "is_active")
+    # mptt's draggable list, with an "Import from document" button.
+    change_list_template = "admin/departments/department/change_list.html"
     search_fields = ("code", "name", "aliases")
     autocomplete_fields = ("parent",)
     list_per_page = 500

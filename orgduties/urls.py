@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 from departments import views as department_views
 from orgduties import views
 from positions import views as position_views
+from workbook import document_views
 from workbook import views as workbook_views
 
 admin.site.site_header = _("OrgDuties administration")
@@ -34,6 +35,7 @@ urlpatterns = [
     # The language can be chosen on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", include(workbook_views.admin_urls())),
+    path("admin/", include(document_views.admin_urls())),
     path("admin/", admin.site.urls),
 ]
 
