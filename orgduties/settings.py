@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "positions",
     "kpis",
     "workbook",
+    "reader",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", 20000, minimum=100)
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 FORM_TEMPLATE_MAX_BYTES = envint("FORM_TEMPLATE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Text read from one duty document (pasted, .txt or the text of a .docx): larger
+# documents are refused with a message, so a stray 5 MB file cannot tie up a worker.
+DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "chart"

@@ -1,0 +1,132 @@
+"""Words that tell a heading from a sentence: header keywords, unit and position names."""
+
+import re
+
+# Heading keywords. Each alternative is a named group so the reader knows what follows.
+_DEPT = (
+    r"部[门門](?:主要)?(?:工作)?(?:职能|職能|职责|職責)"
+    r"(?:(?:及|与|與|和)(?:职责|職責|分工|(?:岗位|崗位)(?:职责|職責)))?"
+)
+_MIXED = r"(?:(?:岗位|崗位|工作))?(?:职责|職責)(?:与|與|和|及)(?:权限|權限|职权|職權)"
+_AUTH = r"(?:(?:岗位|崗位|工作))?(?:权限|權限|职权|職權)"
+_POS = r"(?:岗位|崗位|职位|職位)(?:工作)?(?:职责|職責)|工作(?:职责|職責)|(?:职责|職責)"
+_SUMMARY = r"(?:职位|職位|岗位|崗位|工作)(?:概述|概要|目的|简介|簡介)"
+_REQ = r"任[职職](?:要求|资格|資格|条件|條件)|(?:岗位|崗位)(?:要求|资格|資格)"
+_CONTAINER = r"(?:部[门門])?(?:岗位|崗位)(?:分工|设置|設置)"
+# A name may not run across punctuation, digits or brackets.
+_NAME_STOP = r"\s。;；:：!！?？,，、.．()（）《》<>\d\-•·“”\"'"
+
+HEADER = re.compile(
+    rf"(?P<name>[^{_NAME_STOP}]{{0,24}}?)"
+    rf"(?:(?P<department>{_DEPT})|(?P<container>{_CONTAINER})|(?P<mixed>{_MIXED})"
+    rf"|(?P<authority>{_AUTH})|(?P<summary>{_SUMMARY})|(?P<requirements>{_REQ})"
+    rf"|(?P<duties>{_POS}))"
+)
+ENGLISH_HEADER = re.compile(
+    r"(?i)\b(?:(?:responsibilities|duties|functions|job description)\s+of\s+(?:the\s+)?"
+    r"(?P<name>[a-z][a-z &/-]{1,60}?)|(?P<name2>[a-z][a-z &/-]{1,60}?)\s+"
+    r"(?:responsibilities|duties|functions|job description))"
+    r"(?=\s*(?:[:：]|\d{1,2}[.)]|$))"
+)
+REPORTS_TO = re.compile(r"(?:直接|直属|直屬)?上[级級](?:领导|領導)?\s*[:：]|直接上[级級]\s*[:：]?")
+DIRECT_REPORTS = re.compile(r"(?:直接|直属|直屬)?下[级級]\s*[:：]|直接下[级級]\s*[:：]?")
+
+POSITION_SUFFIX = (
+    "经理",
+    "經理",
+    "主管",
+    "主任",
+    "总监",
+    "總監",
+    "专员",
+    "專員",
+    "助理",
+    "代表",
+    "内勤",
+    "內勤",
+    "会计",
+    "會計",
+    "出纳",
+    "出納",
+    "师",
+    "師",
+    "顾问",
+    "顧問",
+    "秘书",
+    "秘書",
+    "司机",
+    "司機",
+    "长",
+    "長",
+    "岗",
+    "崗",
+    "员",
+    "員",
+    "manager",
+    "director",
+    "officer",
+    "assistant",
+    "representative",
+    "specialist",
+    "engineer",
+    "clerk",
+    "accountant",
+    "supervisor",
+    "executive",
+    "head",
+)
+UNIT_SUFFIX = (
+    "部",
+    "部门",
+    "部門",
+    "中心",
+    "办公室",
+    "辦公室",
+    "处",
+    "處",
+    "科",
+    "组",
+    "組",
+    "公司",
+    "办事处",
+    "辦事處",
+    "团队",
+    "團隊",
+    "车间",
+    "車間",
+    "厂",
+    "廠",
+    "department",
+    "dept",
+    "office",
+    "team",
+    "division",
+)
+_SENTENCE_PUNCT = re.compile(r"[。;；:：,，!！?？]")
+_NAME_TRIM = re.compile(
+    r"^(?:下面是|以下是|以下为|本文将详细介绍|本文介绍|这是|的|之|及|与|與|和|附)+|(?:的|之|及|与|與|和|组织架构|組織架構)+$"
+)
+
+
+def clean_name(name: str) -> str:
+    return _NAME_TRIM.sub("", name.strip()).strip()
+
+
+def is_position_name(text: str) -> bool:
+    text = text.strip()
+    if not text or len(text) > 16 or _SENTENCE_PUNCT.search(text):
+        return False
+    return text.lower().endswith(POSITION_SUFFIX)
+
+
+def is_unit_name(text: str) -> bool:
+    text = text.strip()
+    if not text or len(text) > 20 or _SENTENCE_PUNCT.search(text):
+        return False
+    return text.lower().endswith(UNIT_SUFFIX) and not text.lower().endswith(POSITION_SUFFIX)
+
+
+def is_heading(text: str, limit: int = 20) -> bool:
+    """Short, no sentence punctuation: reads as a heading, not as a sentence."""
+    text = text.strip()
+    return 0 < len(text) <= limit and not _SENTENCE_PUNCT.search(text)
