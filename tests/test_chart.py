@@ -98,3 +98,18 @@ def test_a_wide_organisation_renders_only_what_fits(
     # The company's 16 direct departments; theirs come on the next opening.
     assert len(fragment.ul.find_all("li", recursive=False)) == 16
     assert len(fragment.select("details.more[data-subtree]")) == 14
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_subtree_query_count_is_fixed(hr_client, size, django_assert_num_queries):
+    grow_org(departments=size, positions=3, duties=1)
+    # Expect 9 queries:
+    # * session, user
+    # * the unit opened
+    # * units per level below it (to choose how many levels fit)
+    # * the units of those levels
+    # * their positions with holder counts
+    # * dotted lines touching them
+    # * the user's own and group permissions (for edit links)
+    with django_assert_num_queries(9):
+        hr_client.get("/chart/subtree/CO/")

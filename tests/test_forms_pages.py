@@ -52,3 +52,16 @@ def test_catalogue_query_count_is_fixed(hr_client, size, django_assert_num_queri
     # with positions, two permission look-ups.
     with django_assert_num_queries(7):
         hr_client.get("/forms/")
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_form_page_query_count_is_fixed(hr_client, size, django_assert_num_queries):
+    grow_org(departments=2, positions=size, duties=2)
+    assert Form.objects.get(code="F0").duties.count() == 2 * size
+    # Expect 6 queries:
+    # * session, user
+    # * the form with its owning department
+    # * the user's own and group permissions (for edit links)
+    # * the duties that use it, numbered, with positions and departments
+    with django_assert_num_queries(6):
+        hr_client.get("/forms/F0/")

@@ -1,6 +1,8 @@
+import pytest
 from django.contrib.auth.models import User
 
-from positions.models import Assignment, Employee
+from positions.models import Assignment, Employee, Position
+from tests.factories import grow_org
 from tests.pages import soup, texts
 
 
@@ -34,3 +36,29 @@ def test_employee_whose_positions_have_ended_is_told_so(client, org):
     client.force_login(user)
     page = soup(client.get("/me/"))
     assert "E8" in page.select_one("main .card p").get_text()
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_my_position_query_count_is_fixed(hr_client, hr, size, django_assert_num_queries):
+    grow_org(departments=2, positions=size, duties=size)
+    person = Employee.objects.get(employee_no="E0-0")  # holds D0-P0, the unit's head
+    person.user = hr
+    person.save()
+    for p in range(1, size):  # and size - 1 other positions
+        Assignment.objects.create(
+            employee=person, position=Position.objects.get(code=f"D1-P{p}"), is_primary=False
+        )
+    # Expect 15 queries:
+    # * session, user
+    # * the user's employee record
+    # * their current assignments with positions, departments and superiors
+    # * the primary position's duties, their forms, their KPIs
+    # * its current holders
+    # * its department path
+    # * the user's own and group permissions
+    # * its direct reports
+    # * dotted lines out, dotted lines in
+    # * KPIs of the position itself
+    with django_assert_num_queries(15):
+        page = soup(hr_client.get("/me/"))
+    assert page.h1.get_text(strip=True) == "岗位0-0"

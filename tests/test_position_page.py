@@ -99,3 +99,20 @@ def test_position_page_query_count_is_fixed(hr_client, size, django_assert_num_q
     # * KPIs of the position itself
     with django_assert_num_queries(14):
         hr_client.get("/positions/D0-P0/")
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_print_view_query_count_is_fixed(hr_client, size, django_assert_num_queries):
+    grow_org(departments=2, positions=size, duties=size)
+    # Expect 14 queries, the same as the position page:
+    # * session, user
+    # * the position with its department and superior
+    # * duties, their forms, their KPIs
+    # * current holders
+    # * department path
+    # * the user's own and group permissions
+    # * direct reports
+    # * dotted lines out, dotted lines in
+    # * KPIs of the position itself
+    with django_assert_num_queries(14):
+        hr_client.get("/positions/D0-P0/print/")
