@@ -48,6 +48,7 @@ def pick_pages():
         ("department", f"/departments/{department.code}/"),
         ("position", f"/positions/{position.code}/"),
         ("position print", f"/positions/{position.code}/print/"),
+        ("my position", "/me/"),
         ("forms catalogue", "/forms/"),
         ("form", f"/forms/{form.code}/"),
         ("KPIs", "/kpis/"),
