@@ -2,6 +2,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from departments.models import Department
+from documents.pages import department_sections
 from kpis.models import Form, Kpi
 from orgduties.numbering import number_items
 from positions.models import Assignment, DottedLine, Duty, Position
@@ -101,13 +102,19 @@ def subtree(request, code):
     return render(request, "departments/_chart_children.html", {"units": children})
 
 
-def department_detail(request, code):
-    department = get_object_or_404(Department, code=code)
-    functions = list(
-        department.functions.order_by("order", "id").prefetch_related(
-            Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
-        )
+def _function_sections(department):
+    functions = department.functions.order_by("order", "id").prefetch_related(
+        Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
     )
+    return number_items(list(functions))
+
+
+def department_detail(request, code):
+    department = get_object_or_404(
+        Department.objects.select_related("document__current_revision"), code=code
+    )
+    # Functions as last approved, or the live rows (see documents.pages).
+    sections, doc = department_sections(request, department, lambda: _function_sections(department))
     current = Assignment.objects.current().select_related("employee")
     positions = list(
         department.positions.with_staffing()
@@ -142,7 +149,8 @@ def department_detail(request, code):
             "department": department,
             "path": department.get_ancestors(),
             "children": department.get_children().active().with_position_counts(),
-            "sections": number_items(functions),
+            "sections": sections,
+            "doc": doc,
             "positions": positions,
             "head": next((p for p in positions if p.is_head), None),
             "kpis": kpis,

@@ -1,4 +1,5 @@
-"""The two roles: HR editors write everything, employees read.
+"""The roles: HR editors write everything, employees read, reviewers and approvers
+sign off job descriptions (see documents.workflow).
 
 Group names are stored untranslated: they are identifiers that code and
 operators refer to. The permissions are re-synchronised after every migrate, so
@@ -7,7 +8,10 @@ a model added later is covered without another data migration.
 
 HR_EDITORS = "HR editors"
 EMPLOYEES = "Employees"
+REVIEWERS = "Reviewers"
+APPROVERS = "Approvers"
 ORG_APPS = ("departments", "positions", "kpis")
+DOCUMENT_APP = "documents"
 
 
 def sync_groups(apps=None, using="default"):
@@ -22,10 +26,26 @@ def sync_groups(apps=None, using="default"):
     view_users = Permission.objects.using(using).filter(
         content_type__app_label="auth", codename="view_user"
     )
+    view_org = org_perms.filter(codename__startswith="view_")
+    # Controlled documents: everyone reads approved revisions; each step of the
+    # workflow belongs to one group, so nobody signs twice.
+    doc_perms = Permission.objects.using(using).filter(content_type__app_label=DOCUMENT_APP)
+    view_docs = doc_perms.filter(codename__startswith="view_")
+    edit_docs = doc_perms.filter(
+        codename__in=["add_document", "change_document", "delete_document", "submit_document"]
+    )
     editors, _ = Group.objects.using(using).get_or_create(name=HR_EDITORS)
-    editors.permissions.set([*org_perms, *view_users])
+    editors.permissions.set([*org_perms, *view_users, *view_docs, *edit_docs])
     employees, _ = Group.objects.using(using).get_or_create(name=EMPLOYEES)
-    employees.permissions.set(org_perms.filter(codename__startswith="view_"))
+    employees.permissions.set([*view_org, *view_docs])
+    reviewers, _ = Group.objects.using(using).get_or_create(name=REVIEWERS)
+    reviewers.permissions.set(
+        [*view_org, *view_docs, *doc_perms.filter(codename="review_document")]
+    )
+    approvers, _ = Group.objects.using(using).get_or_create(name=APPROVERS)
+    approvers.permissions.set(
+        [*view_org, *view_docs, *doc_perms.filter(codename="approve_document")]
+    )
 
 
 def create_app_permissions(apps, using="default"):
@@ -33,7 +53,7 @@ def create_app_permissions(apps, using="default"):
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
-    for label in ("auth", *ORG_APPS):
+    for label in ("auth", *ORG_APPS, DOCUMENT_APP):
         app_config = global_apps.get_app_config(label)
         create_permissions(app_config, apps=apps, verbosity=0, using=using)
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kpis",
     "workbook",
     "reader",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,14 @@ FORM_TEMPLATE_MAX_BYTES = envint("FORM_TEMPLATE_MAX_BYTES", 10 * 1024 * 1024, mi
 # Text read from one duty document (pasted, .txt or the text of a .docx): larger
 # documents are refused with a message, so a stray 5 MB file cannot tie up a worker.
 DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+
+# Job descriptions are reviewed once a year, at the end of this month (seed
+# 003: every March); 0 reviews each one a year after its approval.
+DOCUMENT_REVIEW_MONTH = envint("DOCUMENT_REVIEW_MONTH", 3, minimum=0)
+if DOCUMENT_REVIEW_MONTH > 12:
+    raise ImproperlyConfigured(
+        f"DOCUMENT_REVIEW_MONTH must be a month 1-12, or 0; got {DOCUMENT_REVIEW_MONTH}"
+    )
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "chart"

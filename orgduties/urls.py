@@ -24,6 +24,7 @@ urlpatterns = [
     path("me/", position_views.me, name="me"),
     path("search/", views.search_view, name="search"),
     path("positions/", include("positions.urls")),
+    path("documents/", include("documents.urls")),
     path("", include("departments.urls")),
     path("", include("kpis.urls")),
     path(

@@ -1,6 +1,7 @@
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from documents.pages import position_context
 from kpis.models import Kpi
 from orgduties.numbering import number_items
 from positions.models import Assignment, Duty, Position
@@ -46,16 +47,21 @@ def _job_description(position):
 
 
 def _get_position(code):
-    return get_object_or_404(Position.objects.select_related("department", "reports_to"), code=code)
+    # The control record and its approved revision come along (documents.pages).
+    return get_object_or_404(
+        Position.objects.select_related("department", "reports_to", "document__current_revision"),
+        code=code,
+    )
 
 
 def position_detail(request, code):
-    context = _job_description(_get_position(code))
+    # The latest approved revision, or the live rows (see documents.pages).
+    context = position_context(request, _get_position(code), _job_description)
     return render(request, "positions/detail.html", {"nav": "chart", **context})
 
 
 def position_print(request, code):
-    context = _job_description(_get_position(code))
+    context = position_context(request, _get_position(code), _job_description)
     return render(request, "positions/print.html", context)
 
 
@@ -65,13 +71,17 @@ def me(request):
     if employee is not None:
         assignments = list(
             employee.assignments.current()
-            .select_related("position__department", "position__reports_to")
+            .select_related(
+                "position__department",
+                "position__reports_to",
+                "position__document__current_revision",
+            )
             .order_by("-is_primary", "start_date")
         )
     context = {"nav": "me", "employee": employee, "assignments": assignments}
     if assignments:
         primary = assignments[0]
-        context.update(_job_description(primary.position))
+        context.update(position_context(request, primary.position, _job_description))
         context["other_assignments"] = assignments[1:]
     return render(request, "positions/me.html", context)
 

@@ -2,7 +2,8 @@
 
 Personas (built per test, cheap): ``hr`` is an HR editor with staff status,
 ``employee`` is in the Employees group without staff status, ``outsider`` is a
-logged-in user with no group at all.
+logged-in user with no group at all; ``reviewer`` and ``approver`` sign off job
+descriptions (documents app).
 """
 
 import pytest
@@ -10,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import translation
 
 from departments.models import Department, DepartmentFunction
-from orgduties.roles import EMPLOYEES, HR_EDITORS
+from orgduties.roles import APPROVERS, EMPLOYEES, HR_EDITORS, REVIEWERS
 from positions.models import Duty, Position
 
 
@@ -65,6 +66,20 @@ def staff_employee(db):
     """An employee who was given staff status but only the Employees group."""
     user = User.objects.create_user("staffemp", password="emp-pass-123", is_staff=True)
     user.groups.add(Group.objects.get(name=EMPLOYEES))
+    return user
+
+
+@pytest.fixture
+def reviewer(db):
+    user = User.objects.create_user("reviewer", password="rev-pass-123", first_name="审核人")
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+    return user
+
+
+@pytest.fixture
+def approver(db):
+    user = User.objects.create_user("approver", password="app-pass-123", first_name="批准人")
+    user.groups.add(Group.objects.get(name=APPROVERS))
     return user
 
 

@@ -16,14 +16,20 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from departments.models import Department, DepartmentFunction
+from documents.models import Document, Revision
 from kpis.models import Form, Kpi
 from orgduties.roles import HR_EDITORS
 from positions.models import Assignment, DottedLine, Duty, Employee, Position
+from tests.documents_helpers import approve
 
 # Login accounts and groups are managed by superusers, not by HR editors.
 ACCOUNT_MODELS = {User, Group}
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 ORG_MODELS = [m for m in MODELS if m not in ACCOUNT_MODELS]
+# Approved revisions are records: everyone with view rights reads them, nobody
+# (HR included) adds, changes or deletes them; they have no field history.
+RECORD_MODELS = {Revision}
+EDITABLE_MODELS = [m for m in ORG_MODELS if m not in RECORD_MODELS]
 
 
 def label(model):
@@ -35,7 +41,7 @@ def admin_url(model, view, *args):
 
 
 @pytest.fixture
-def examples(org, hr, employee):
+def examples(org, hr, employee, reviewer, approver):
     """One object of every registered model (and the rows that fill every inline)."""
     form = Form.objects.create(code="F-ORDER", name="订单评审表", department=org["sales"])
     duty = org["sales_mgr"].duties.first()
@@ -47,8 +53,11 @@ def examples(org, hr, employee):
     DottedLine.objects.create(
         from_position=org["sales_mgr"], to_position=org["hr_mgr"], label="业务指导"
     )
+    revision = approve(org["hr_mgr"], hr, reviewer, approver)
     return {
         Department: org["sales"],
+        Document: revision.document,
+        Revision: revision,
         DepartmentFunction: DepartmentFunction.objects.get(department=org["sales"]),
         Position: org["sales_mgr"],
         Duty: duty,
@@ -101,10 +110,11 @@ def test_hr_sees_every_org_model_on_the_admin_index(hr_client):
     links = {a["href"] for a in page.select("#content-main a[href]")}
     for model in ORG_MODELS:
         assert admin_url(model, "changelist") in links, label(model)
-        assert admin_url(model, "add") in links, label(model)
+        if model not in RECORD_MODELS:
+            assert admin_url(model, "add") in links, label(model)
 
 
-@pytest.mark.parametrize("model", ORG_MODELS, ids=label)
+@pytest.mark.parametrize("model", EDITABLE_MODELS, ids=label)
 def test_hr_opens_every_page_of_every_org_model(hr_client, examples, model):
     obj = example(examples, model)
 
@@ -116,7 +126,7 @@ def test_hr_opens_every_page_of_every_org_model(hr_client, examples, model):
     assert change.select(f"form#{model._meta.model_name}_form input[name=_save]")
 
 
-@pytest.mark.parametrize("model", ORG_MODELS, ids=label)
+@pytest.mark.parametrize("model", EDITABLE_MODELS, ids=label)
 def test_hr_sees_the_delete_confirmation_of_every_org_model(hr_client, examples, model):
     obj = example(examples, model)
 
@@ -125,6 +135,18 @@ def test_hr_sees_the_delete_confirmation_of_every_org_model(hr_client, examples,
     assert response.status_code == 200
     body = BeautifulSoup(response.content, "html.parser").body
     assert "delete-confirmation" in body["class"]
+
+
+@pytest.mark.parametrize("model", sorted(RECORD_MODELS, key=label), ids=label)
+def test_hr_reads_records_but_never_changes_them(hr_client, examples, model):
+    obj = example(examples, model)
+    for view in ("changelist", "change", "history"):
+        assert hr_client.get(pages(model, obj)[view]).status_code == 200, view
+    page = BeautifulSoup(hr_client.get(pages(model, obj)["change"]).content, "html.parser")
+    assert page.select("input[name=_save]") == []
+    for view in ("add", "delete"):
+        assert hr_client.get(pages(model, obj)[view]).status_code == 403, view
+    assert hr_client.post(pages(model, obj)["change"], {}).status_code == 403
 
 
 @pytest.mark.parametrize("model", sorted(ACCOUNT_MODELS, key=label), ids=label)
@@ -320,7 +342,7 @@ def test_hr_can_drag_a_department(hr_client, org):
     assert Department.objects.get(pk=org["hr"].pk).parent == org["sales"]
 
 
-@pytest.mark.parametrize("model", ORG_MODELS, ids=label)
+@pytest.mark.parametrize("model", EDITABLE_MODELS, ids=label)
 def test_staff_employee_cannot_change_through_the_history_revert_form(
     staff_client, examples, model
 ):

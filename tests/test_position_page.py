@@ -74,7 +74,10 @@ def test_print_view_has_no_navigation_and_keeps_numbering(client, employee, desc
     assert [link["href"].rsplit("/", 1)[-1] for link in page.select("link[rel=stylesheet]")] == [
         "site.css",
         "print.css",
+        "documents.css",
     ]
+    # The control block (编制/审核/批准) heads the page, as on the paper document.
+    assert len(page.select("table.control-block thead th")) == 3
     assert [d.get_text() for d in page.select("#duties-h ~ ol.items .no")] == ["1.", "2.", "3."]
 
 
