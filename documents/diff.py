@@ -94,17 +94,24 @@ def _pair(old, new, key=lambda item: item.get("text", "")):
 
 
 def _in_place(pairs):
-    """The pairs that keep their relative order: a longest increasing run of old indexes."""
+    """The pairs that keep their relative order: a longest increasing run of old indexes.
+
+    Of several equally long runs, the one whose items travelled least (then
+    the one that keeps the earlier items) stays put: when the third duty goes
+    to the top, the third duty moved, not the first two.
+    """
     if not pairs:
         return set()
     olds = [i for i, _j in pairs]
-    best = [1] * len(olds)
-    previous = [-1] * len(olds)
-    for k in range(len(olds)):
+    score = [(1, -abs(i - j), -i) for i, j in pairs]
+    previous = [-1] * len(pairs)
+    for k, (i, j) in enumerate(pairs):
         for m in range(k):
-            if olds[m] < olds[k] and best[m] + 1 > best[k]:
-                best[k], previous[k] = best[m] + 1, m
-    k = max(range(len(olds)), key=best.__getitem__)
+            if olds[m] < i:
+                candidate = (score[m][0] + 1, score[m][1] - abs(i - j), score[m][2] - i)
+                if candidate > score[k]:
+                    score[k], previous[k] = candidate, m
+    k = max(range(len(pairs)), key=score.__getitem__)
     keep = set()
     while k != -1:
         keep.add(pairs[k])
@@ -187,9 +194,18 @@ def diff_items(old, new) -> list[Row]:
                 emitted_old.add(i)
                 rows.append(Row("removed", old=old[i], old_text=[("del", old[i]["text"])]))
 
+    # Old index of the next item that stays in place, for each new position:
+    # removed items go before what was added in the same gap (as in a unified diff).
+    next_kept, upcoming = [len(old)] * len(new), len(old)
+    for j in range(len(new) - 1, -1, -1):
+        next_kept[j] = upcoming
+        i = new_to_old.get(j)
+        if i is not None and (i, j) in keep:
+            upcoming = i
     for j, item in enumerate(new):
         i = new_to_old.get(j)
         if i is None:
+            flush_removed(next_kept[j])
             rows.append(Row("added", new=item, new_text=[("ins", item["text"])]))
             continue
         before = old[i]

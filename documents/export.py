@@ -52,7 +52,7 @@ def new_word_document():
     style = word.styles["Normal"]
     style.font.size = Pt(10.5)
     # East Asian text needs its own font slot; Word falls back to the system's.
-    style.element.rPr.rFonts.set(
+    style.element.rPr.get_or_add_rFonts().set(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", "SimSun"
     )
     return word

@@ -212,7 +212,7 @@ def compare_view(request, kind, code):
         "old_key": old_key,
         "new_key": new_key,
     }
-    if old_key and new_key and (team or "draft" not in (old_key, new_key)):
+    if old_key and new_key:
         old_label, old, _control = _version(request, subject, document, old_key)
         new_label, new, _control = _version(request, subject, document, new_key)
         context.update({"old_label": old_label, "new_label": new_label, **compare(old, new)})
