@@ -19,10 +19,12 @@ venv: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
-## make demo: set up, load the demo organisation, print an HR login, serve on 127.0.0.1:8000
+## make demo: set up, load the demo organisation, print HR, reviewer and approver logins, serve on 127.0.0.1:8000
 demo: migrate
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_hr_user
+	$(BIN)/python manage.py create_hr_user --username reviewer --group Reviewers
+	$(BIN)/python manage.py create_hr_user --username approver --group Approvers
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

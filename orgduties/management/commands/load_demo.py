@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from workbook.importer import ImportFailed, OrgImporter
@@ -24,3 +25,5 @@ class Command(BaseCommand):
             print_report(self.stdout, report)
         created = sum(r.created for r in report.sheets.values())
         self.stdout.write(f"Demo organisation loaded from {DEMO} ({created} records created).")
+        # Job descriptions with an approval history (documents app).
+        call_command("demo_revisions", verbosity=options["verbosity"], stdout=self.stdout)
