@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from documents.models import Document, Revision, Status, Transition, display_name
 from documents.snapshot import same_content, snapshot_of
@@ -141,45 +141,57 @@ def _check_people(document, action, user):
 
 _WRONG_STATE = {
     Action.SUBMIT: {
-        Status.IN_REVIEW: N_("This description is already in review."),
-        Status.REVIEWED: N_(
+        Status.IN_REVIEW: gettext_noop("This description is already in review."),
+        Status.REVIEWED: gettext_noop(
             "This description has been reviewed and awaits approval; "
             "withdraw it first to submit it again."
         ),
     },
     Action.PASS: {
-        Status.DRAFT: N_(
+        Status.DRAFT: gettext_noop(
             "This description is a draft: it must be submitted before it can be reviewed."
         ),
-        Status.REVIEWED: N_("This description has already been reviewed; it awaits approval."),
-        Status.APPROVED: N_("This description is approved: there is nothing to review."),
+        Status.REVIEWED: gettext_noop(
+            "This description has already been reviewed; it awaits approval."
+        ),
+        Status.APPROVED: gettext_noop("This description is approved: there is nothing to review."),
     },
     Action.APPROVE: {
-        Status.DRAFT: N_("This draft was never reviewed: submit it and have it reviewed first."),
-        Status.IN_REVIEW: N_("This description has not been reviewed yet: it cannot be approved."),
-        Status.APPROVED: N_(
+        Status.DRAFT: gettext_noop(
+            "This draft was never reviewed: submit it and have it reviewed first."
+        ),
+        Status.IN_REVIEW: gettext_noop(
+            "This description has not been reviewed yet: it cannot be approved."
+        ),
+        Status.APPROVED: gettext_noop(
             "This description is already approved; edit the draft and submit "
             "it to make a new revision."
         ),
     },
     Action.RETURN: {
-        Status.DRAFT: N_("This description is a draft already: there is nothing to return."),
-        Status.APPROVED: N_(
+        Status.DRAFT: gettext_noop(
+            "This description is a draft already: there is nothing to return."
+        ),
+        Status.APPROVED: gettext_noop(
             "An approved revision cannot be returned; edit the draft and submit "
             "it to make a new revision."
         ),
     },
     Action.WITHDRAW: {
-        Status.DRAFT: N_("This description is a draft already: there is nothing to withdraw."),
-        Status.APPROVED: N_(
+        Status.DRAFT: gettext_noop(
+            "This description is a draft already: there is nothing to withdraw."
+        ),
+        Status.APPROVED: gettext_noop(
             "An approved revision cannot be withdrawn; edit the draft and submit "
             "it to make a new revision."
         ),
     },
     Action.CONFIRM: {
-        Status.DRAFT: N_("Only an approved description can be confirmed at its periodic review."),
-        Status.IN_REVIEW: N_("A new revision is in review: finish that first."),
-        Status.REVIEWED: N_("A new revision awaits approval: finish that first."),
+        Status.DRAFT: gettext_noop(
+            "Only an approved description can be confirmed at its periodic review."
+        ),
+        Status.IN_REVIEW: gettext_noop("A new revision is in review: finish that first."),
+        Status.REVIEWED: gettext_noop("A new revision awaits approval: finish that first."),
     },
 }
 
