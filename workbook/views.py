@@ -46,7 +46,9 @@ IMPORT_PERMISSIONS = [
     ]
     for action in ("add", "change", "delete")
 ]
-EXPORT_PERMISSIONS = ["departments.view_department", "positions.view_position"]
+# The export is the whole organisation in bulk, employees' names and logins
+# included: an HR tool, like the import, not something every reader needs.
+EXPORT_PERMISSIONS = ["departments.change_department", "positions.change_position"]
 
 
 class UploadForm(forms.Form):
