@@ -1,6 +1,8 @@
 import pytest
 
+from departments.models import Department
 from kpis.models import Kpi
+from positions.models import Position
 from tests.factories import grow_org
 from tests.pages import soup, texts
 
@@ -35,6 +37,25 @@ def test_kpis_are_grouped_by_department_and_position(client, employee, kpis):
     page = soup(client.get("/kpis/"))
     assert texts(page, "main section.card > h2") == ["销售部", "人力资源部"]
     assert texts(page, "main section.card h3") == ["销售部经理", "人力资源部经理"]
+
+
+def test_units_and_positions_with_the_same_name_are_not_merged(client, employee, kpis, org):
+    # A second company's 人力资源部 follows the first one's in tree order, and it
+    # has two positions both called 专员.
+    beta = Department.objects.create(code="BETA", name="另一公司", kind="company")
+    hr2 = Department.objects.create(code="BETA-HR", name="人力资源部", parent=beta)
+    for code in ("BETA-HR-1", "BETA-HR-2"):
+        position = Position.objects.create(code=code, title="专员", department=hr2)
+        Kpi.objects.create(position=position, text=f"{code}的指标")
+    client.force_login(employee)
+    page = soup(client.get("/kpis/"))
+    sections = page.select("main section.card")
+    assert texts(page, "main section.card > h2") == ["销售部", "人力资源部", "人力资源部"]
+    assert sections[2].h2.a["href"] == "/departments/BETA-HR/"
+    assert [h3.a["href"] for h3 in sections[2].select("h3")] == [
+        "/positions/BETA-HR-1/",
+        "/positions/BETA-HR-2/",
+    ]
 
 
 def test_filter_by_period(client, employee, kpis):
