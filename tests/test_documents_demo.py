@@ -54,6 +54,10 @@ def test_the_work_lists_have_something_in_them(demo):
     assert statuses["JD-YW-BIZ-DIR"] == Status.IN_REVIEW
     assert statuses["JD-YW-BIZ-AST"] == Status.REVIEWED
     assert statuses["DF-YW-BIZ"] == Status.APPROVED
+    from documents.due import due_items
+
+    overdue = [(i.code, i.reason) for i in due_items() if i.overdue]
+    assert ("YW-BIZ", "review") in overdue
 
 
 def test_every_document_page_works_on_the_demo(demo, client):

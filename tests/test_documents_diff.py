@@ -158,12 +158,12 @@ def test_the_compare_page_shows_both_revisions_side_by_side(client, employee, tw
     duties = page.select("section.diff-block")[0]
     rows = duties.select("tbody tr")
     assert [r["class"] for r in rows] == [["moved"], ["changed"], ["removed"], ["added"]]
-    assert texts(rows[1], "td.old > del") == []
-    assert texts(rows[1], "td.new > ins") == ["并分解年度"]
+    assert texts(rows[1], "td.old .diff-text > del") == []
+    assert texts(rows[1], "td.new .diff-text > ins") == ["并分解年度"]
     assert texts(rows[1], ".diff-details dt") == ["KPIs"]
     assert texts(rows[0], "td.no") == ["3", "1"]  # was 3, is 1
     assert "moved from 3 to 1" in rows[0].get_text()
-    assert texts(rows[2], "td.old del") == ["管理销售团队"]
+    assert texts(rows[2], "td.old .diff-text del") == ["管理销售团队"]
     assert texts(rows[3], "td.new ins") == ["负责重点客户维护"]
     assert "1 moved" in texts(page, ".diff-totals")[0]
     headings = texts(page, "section.diff-block h2")
@@ -190,7 +190,7 @@ def test_editors_compare_the_draft_with_the_approved_revision(client, hr, two_re
     Duty.objects.filter(text="负责重点客户维护").update(text="负责大客户维护")
     client.force_login(hr)
     page = soup(client.get("/documents/positions/SALES-MGR/compare/?a=2&b=draft"))
-    assert texts(page, "tr.changed td.new ins") == ["大"]
+    assert texts(page, "tr.changed td.new .diff-text ins") == ["大"]
     control = soup(client.get("/documents/positions/SALES-MGR/"))
     assert "1 changed" in control.select_one("#workflow-h ~ p").get_text(" ", strip=True)
 
@@ -204,4 +204,4 @@ def test_department_functions_compare(client, employee, org, hr, reviewer, appro
     client.force_login(employee)
     page = soup(client.get("/documents/departments/SALES/compare/?a=1&b=2"))
     assert texts(page, "section.diff-block")[0].startswith("Department functions")
-    assert texts(page, "tr.added td.new ins") == ["负责市场调研"]
+    assert texts(page, "tr.added td.new .diff-text ins") == ["负责市场调研"]

@@ -5,7 +5,8 @@
   was added, one removed, two swapped, a KPI tightened from 85 % to 90 % and
   the headcount raised from 2 to 3, so the compare page shows every kind of
   change. Revision 2 is the organisation as fixtures/demo has it.
-- 业务部 (YW-BIZ): its function sheet approved once.
+- 业务部 (YW-BIZ): its function sheet approved once, long enough ago for its
+  yearly review to be on the due list.
 - 业务总监 (YW-BIZ-DIR) waits for a reviewer, 业务助理 (YW-BIZ-AST) for an
   approver, so both work lists have something in them.
 
@@ -82,10 +83,11 @@ class Command(BaseCommand):
             perform(position, "pass", reviewer, comment="内容完整，指标可考核。", at=ago(246))
             perform(position, "approve", approver, at=ago(244))
 
+            # Approved long enough ago for its yearly review to be overdue.
             unit = Department.objects.get(code="YW-BIZ")
-            perform(unit, "submit", hr, at=ago(245))
-            perform(unit, "pass", reviewer, at=ago(244))
-            perform(unit, "approve", approver, at=ago(243))
+            perform(unit, "submit", hr, at=ago(603))
+            perform(unit, "pass", reviewer, at=ago(602))
+            perform(unit, "approve", approver, at=ago(600))
 
             perform(
                 Position.objects.get(code="YW-BIZ-DIR"),
