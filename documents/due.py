@@ -60,6 +60,18 @@ def due_items(today=None) -> list[DueItem]:
             next_review_date__lte=today + timedelta(days=REVIEW_WINDOW_DAYS),
         )
         .select_related("position__department", "department__parent")
+        .only(
+            "number",
+            "status",
+            "revision",
+            "next_review_date",
+            "position__code",
+            "position__title",
+            "position__department__name",
+            "department__code",
+            "department__name",
+            "department__parent__name",
+        )
         .order_by("next_review_date", "number")
     )
     for document in reviews:
@@ -93,6 +105,15 @@ def due_items(today=None) -> list[DueItem]:
         .annotate(created=Coalesce(created, first_seen))
         .filter(created__lt=cutoff)
         .select_related("department", "document")
+        # Every position may be listed on a new installation: load no more than shown.
+        .only(
+            "code",
+            "title",
+            "department__name",
+            "document__number",
+            "document__status",
+            "document__revision",
+        )
         .order_by("created", "code")
     )
     for position in new:

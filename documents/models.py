@@ -12,7 +12,7 @@ latest approved revision.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +40,11 @@ class DocumentQuerySet(models.QuerySet):
         field = "department" if isinstance(subject, Department) else "position"
         document = self.filter(**{field: subject}).first()
         if document is None:
-            document = self.create(**{field: subject, "number": _free_number(subject)})
+            try:
+                with transaction.atomic():
+                    document = self.create(**{field: subject, "number": _free_number(subject)})
+            except IntegrityError:  # another request created it a moment ago
+                document = self.get(**{field: subject})
         return document
 
 
