@@ -22,6 +22,13 @@ HEADER = re.compile(
     rf"|(?P<authority>{_AUTH})|(?P<summary>{_SUMMARY})|(?P<requirements>{_REQ})"
     rf"|(?P<duties>{_POS}))"
 )
+# The keywords alone: finding them first keeps a long line without headings fast.
+KEYWORD = re.compile(
+    rf"(?P<department>{_DEPT})|(?P<container>{_CONTAINER})|(?P<mixed>{_MIXED})"
+    rf"|(?P<authority>{_AUTH})|(?P<summary>{_SUMMARY})|(?P<requirements>{_REQ})"
+    rf"|(?P<duties>{_POS})"
+)
+NAME_BEFORE = re.compile(rf"[^{_NAME_STOP}]{{0,24}}$")
 ENGLISH_HEADER = re.compile(
     r"(?i)\b(?:(?:responsibilities|duties|functions|job description)\s+of\s+(?:the\s+)?"
     r"(?P<name>[a-z][a-z &/-]{1,60}?)|(?P<name2>[a-z][a-z &/-]{1,60}?)\s+"

@@ -94,14 +94,12 @@ class _Event:
     glued: bool = False
 
 
-def _join(left: str, right: str) -> str:
-    if not left:
-        return right
-    if not right:
-        return left
-    if _CJK_END.search(left.rstrip()) or _CJK_START.search(right.lstrip()):
-        return left.rstrip() + right.lstrip()
-    return left.rstrip() + " " + right.lstrip()
+def _separator(parts: list[str], right: str) -> str:
+    """A space between Latin words joined from two lines; nothing between Chinese ones."""
+    left = parts[-1] if parts else ""
+    if not left or _CJK_END.search(left.rstrip()) or _CJK_START.search(right.lstrip()):
+        return ""
+    return "" if left.endswith((" ", "\n")) else " "
 
 
 def clean_item_text(text: str) -> str:
@@ -146,11 +144,12 @@ class Reader:
         self.title_name = ""
         self._reset_lists()
         self.target: tuple | None = None
-        self.lead = ""
+        self._lead: list[str] = []
         self.pending_heading = ""
         self.cn_last = 0
         self.item_at_line_start = False
         self.items_in_line = 0
+        self.names_cache = None
         self.sibling_positions = False
         # Table rows read line by line (序号 / 岗位职责 / 流程 / 相关记录 / 工作指标).
         self.row: Item | None = None
@@ -163,6 +162,7 @@ class Reader:
 
     def _reset_lists(self):
         self.section: Section | None = None
+        self.section_block: Block | None = None
         self.style0: str | None = None
         self.last0 = 0
         self.style1: str | None = None
@@ -192,19 +192,25 @@ class Reader:
         self.pending_heading = ""
         return block
 
+    def _section_is_current(self, block: Block) -> bool:
+        # Checked by owner, not by searching block.sections: a long document has many.
+        return self.section is not None and self.section_block is block
+
     def _ensure_section(self, title: str = "") -> Section:
         block = self._ensure_block()
-        if self.section is None or self.section not in block.sections:
+        if not self._section_is_current(block):
             self.section = Section(title=title)
+            self.section_block = block
             block.sections.append(self.section)
         return self.section
 
     def _new_section(self, title: str = "") -> Section:
         block = self._ensure_block()
-        if self.section is not None and self.section in block.sections and not self.section.items:
+        if self._section_is_current(block) and not self.section.items:
             self.section.title = title or self.section.title
         else:
             self.section = Section(title=title)
+            self.section_block = block
             block.sections.append(self.section)
         self.style0, self.last0, self.parent = None, 0, None
         self.style1, self.last1, self.in_children = None, 0, False
@@ -212,18 +218,36 @@ class Reader:
 
     # -- targets: where the text between marks goes ---------------------------------
 
+    # Text is gathered in lists and joined once: appending to a long string
+    # again and again would make a long document quadratic.
+    @property
+    def lead(self) -> str:
+        return "".join(self._lead)
+
+    @lead.setter
+    def lead(self, value: str):
+        self._lead = [value] if value else []
+
     def _append(self, text: str, line_start: bool = False):
         if not text.strip():
             return
         if self.target is None:
-            self.lead = _join(self.lead, text) if not line_start else text
+            if line_start:
+                self._lead = [text]
+            else:
+                self._lead.append(_separator(self._lead, text) + text)
             return
         kind = self.target[0]
         if kind == "item":
-            item = self.target[1]
-            item.text = _join(item.text, text) if line_start else item.text + text
+            parts = self.target[2]
+            parts.append((_separator(parts, text) if line_start else "") + text)
         elif kind in ("title", "up", "down", "summary", "requirement"):
             self.target[1].append(text)
+
+    def _item_text(self, item: Item) -> str:
+        if self.target and self.target[0] == "item" and self.target[1] is item:
+            return "".join(self.target[2])
+        return item.text
 
     def _close(self):
         """Finish the current target (a heading becomes a position block here)."""
@@ -237,7 +261,9 @@ class Reader:
         if target is None:
             return
         kind = target[0]
-        if kind == "title":
+        if kind == "item":
+            target[1].text = "".join(target[2])
+        elif kind == "title":
             section, parts = target[2], target[1]
             title = heading_text("".join(parts))
             if title and (
@@ -301,6 +327,7 @@ class Reader:
             return
         self._close_row()
         self.items_in_line = 0
+        self.names_cache = None
         events = self._events(text)
         dash_run = len(re.findall(r"[\u4e00-\u9fff]-[\u4e00-\u9fff]", text)) >= 3
         pos = 0
@@ -372,19 +399,16 @@ class Reader:
 
     def _events(self, text: str) -> list[_Event]:
         events: list[_Event] = []
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text) + 1)  # characters already read as a heading
         pos = 0
-        while True:
-            match = names.HEADER.search(text, pos)
-            if not match:
-                break
-            event = self._header_event(text, match)
+        for match in names.KEYWORD.finditer(text):
+            if match.start() < pos:
+                continue
+            event = self._header_event(text, match, pos)
             if event is not None:
                 events.append(event)
-                taken.append((event.start, event.end))
+                taken[event.start : event.end] = b"\x01" * (event.end - event.start)
                 pos = event.end
-            else:
-                pos = match.end()
         for match in names.ENGLISH_HEADER.finditer(text):
             name = (match.group("name") or match.group("name2") or "").strip()
             end = match.end()
@@ -398,23 +422,26 @@ class Reader:
                     name=name,
                 )
             )
-            taken.append((match.start(), end))
+            taken[match.start() : end] = b"\x01" * (end - match.start())
         for kind, pattern in (("up", names.REPORTS_TO), ("down", names.DIRECT_REPORTS)):
             for match in pattern.finditer(text):
-                if not _overlaps(match.start(), match.end(), taken):
+                if not any(taken[match.start() : match.end()]):
                     events.append(_Event(match.start(), match.end(), kind))
-                    taken.append((match.start(), match.end()))
+                    taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
         for match in MARKER.finditer(text):
-            if _overlaps(match.start(), match.end(), taken):
+            if any(taken[match.start() : match.end()]):
                 continue
             events.append(_marker_event(match))
         events.sort(key=lambda e: (e.start, e.kind != "marker"))
         return events
 
-    def _header_event(self, text: str, match: re.Match) -> _Event | None:
+    def _header_event(self, text: str, match: re.Match, floor: int = 0) -> _Event | None:
+        """A heading at a keyword found in ``text``, or None when the keyword is in a sentence."""
         kind = match.lastgroup
-        kw_start, kw_end = match.start(kind), match.end(kind)
-        raw_name = match.group("name")
+        kw_start, kw_end = match.start(), match.end()
+        window_start = max(floor, kw_start - 24)
+        raw_name = names.NAME_BEFORE.search(text, window_start, kw_start).group()
+        name_start = kw_start - len(raw_name)
         name = names.clean_name(raw_name)
         bare = kind == "duties" and match.group(kind) in ("职责", "職責", "工作职责", "工作職責")
         valid = (
@@ -428,8 +455,11 @@ class Reader:
         )
         if bare and not valid:
             return None
-        start = match.start() if valid else kw_start
-        before = text[:start].rstrip()
+        start = name_start if valid else kw_start
+        # Only the last few characters matter; slicing from 0 would be quadratic.
+        before = text[max(0, start - 40) : start].rstrip()
+        if start > 40 and not before:
+            before = " "
         at_boundary = not before or bool(
             _DELIMITER_END.search(before)
             or re.search(rf"(?:[{_CN_NUM}\d]\s*[、.．]|[)）])$", before)
@@ -474,7 +504,7 @@ class Reader:
         number = None
         in_section = False
         # "3.业务助理职责:" — the number belongs to the heading, not to an item.
-        if self.target and self.target[0] == "item" and not self.target[1].text.strip():
+        if self.target and self.target[0] == "item" and not self._item_text(self.target[1]).strip():
             item = self.target[1]
             number = getattr(item, "_mark", None)
             self._drop_item(item)
@@ -602,7 +632,7 @@ class Reader:
                 and (
                     before.endswith((":", "："))
                     or line_start
-                    or self.parent.text.rstrip().endswith((":", "："))
+                    or self._item_text(self.parent).rstrip().endswith((":", "："))
                 )
             ):
                 return "children"
@@ -682,7 +712,7 @@ class Reader:
             elif (
                 action == "restart"
                 or self.section is None
-                or self.section not in self._ensure_block().sections
+                or not self._section_is_current(self._ensure_block())
             ):
                 self._new_section()
             self.style0, self.last0 = event.style, 0
@@ -771,7 +801,9 @@ class Reader:
                 % {"text": _short(text[commentary.start() :])}
             )
             text = text[: commentary.start()]
-        known, stems = self._known_names()
+        if self.names_cache is None:
+            self.names_cache = self._known_names()
+        known, stems = self.names_cache
         while True:
             found = ""
             for name in known:
@@ -808,7 +840,7 @@ class Reader:
         else:
             self.style1 = event.style
             self.last1 = event.number if event.number is not None else self.last1 + 1
-        self.target = ("item", item)
+        self.target = ("item", item, [])
         # Only the first item of a line may go on over the next lines: items
         # that run together on one line end where the line ends.
         self.item_at_line_start = self.items_in_line == 0
@@ -980,10 +1012,6 @@ def _form_names(text: str) -> list[str]:
     if found:
         return [f.strip() for f in found]
     return [clean_item_text(p) for p in re.split(r"[、,，;；\n]", text) if clean_item_text(p)]
-
-
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and end > s for s, e in spans)
 
 
 def _marker_event(match: re.Match) -> _Event:
