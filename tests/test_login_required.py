@@ -30,6 +30,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, org, url):
 def test_login_page_is_styled_like_the_site_and_offers_languages(client, db):
     page = soup(client.get(reverse("login")))
     assert page.select_one("link[rel=stylesheet]")["href"].endswith("css/site.css")
+    # An icon of its own: browsers otherwise ask for /favicon.ico, a 404 on every first visit.
+    assert page.select_one("link[rel=icon]")["href"].endswith("img/favicon.svg")
     assert {o["value"] for o in page.select("select[name=language] option")} == {
         "zh-hans",
         "zh-hant",
