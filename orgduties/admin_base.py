@@ -1,6 +1,12 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
+
+from orgduties.admin_mixins import (
+    SafeAutocompleteSelect,
+    SafeAutocompleteSelectMultiple,
+    valid_ids,
+)
 
 
 class OrgHistoryAdmin(SimpleHistoryAdmin):
@@ -9,6 +15,40 @@ class OrgHistoryAdmin(SimpleHistoryAdmin):
     simple-history's revert form saves a POST after checking only that the
     user may *view* history, so view-only staff could overwrite records.
     """
+
+    # Hostile query strings and forms (found by tests/test_fuzz.py) must not be 500s.
+
+    def get_object(self, request, object_id, from_field=None):
+        # "?_to_field=" (empty) made Django look up a field named "".
+        return super().get_object(request, object_id, from_field or None)
+
+    def get_changeform_initial_data(self, request):
+        # "add/?parent=1.5" pre-fills a relation with an id the database would refuse.
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation and field.related_model is not None:
+                values = value if isinstance(value, list) else [value]
+                if valid_ids(field.related_model, values) != values:
+                    del initial[name]
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def history_view(self, request, object_id, extra_context=None):
         # simple-history looks the id up as it comes: "abc" would be a 500.

@@ -2,8 +2,8 @@ import nested_admin
 from django import forms
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import connection, models
 from django.utils.html import format_html
 from mptt.admin import TreeRelatedFieldListFilter
 
@@ -37,6 +37,7 @@ class _PreloadedAutocomplete:
     preloaded: dict[str, str] | None = None
 
     def optgroups(self, name, value, attr=None):
+        value = valid_ids(self.choices.queryset.model, value)
         selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
         if self.preloaded is None or any(v not in self.preloaded for v in selected):
             return super().optgroups(name, value, attr)
@@ -56,6 +57,36 @@ class PreloadedAutocompleteSelect(_PreloadedAutocomplete, AutocompleteSelect):
 
 class PreloadedAutocompleteSelectMultiple(_PreloadedAutocomplete, AutocompleteSelectMultiple):
     pass
+
+
+def valid_ids(model, values):
+    """The values that can be ids of ``model``: a form redisplayed with "1.5" or
+    a 30-digit number must not reach the database, which would fail on them."""
+    pk = model._meta.pk
+    low, high = connection.ops.integer_field_range(pk.get_internal_type()) or (None, None)
+    kept = []
+    for value in values or []:
+        if value in (None, ""):
+            kept.append(value)
+            continue
+        try:
+            number = pk.to_python(value)
+        except (ValidationError, TypeError, ValueError):
+            continue
+        if isinstance(number, int) and low is not None and not low <= number <= high:
+            continue
+        kept.append(value)
+    return kept
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, valid_ids(self.choices.queryset.model, value), attr)
+
+
+class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, valid_ids(self.choices.queryset.model, value), attr)
 
 
 def preload_autocomplete(form, field_name, labels):
