@@ -181,6 +181,92 @@ def _cell_text(cell) -> str:
     return "\n".join(p.text for p in cell.paragraphs).strip()
 
 
+_CHINESE_FORMATS = {
+    "chineseCounting",
+    "chineseCountingThousand",
+    "chineseLegalSimplified",
+    "ideographTraditional",
+    "japaneseCounting",
+    "taiwaneseCounting",
+    "taiwaneseCountingThousand",
+}
+
+
+def _chinese(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+class _Numbering:
+    """Word's automatic list numbers, which are not part of a paragraph's text.
+
+    HR documents typed in Word number their duties with list styles, so the
+    “1.” a reader sees is in the numbering definitions, not in the text; the
+    reader writes it back in front of the paragraph so lists are read the
+    same way as typed ones.
+    """
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.formats: dict[tuple[str, str], str] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[str, str]] = {}
+        for definition in root.findall(qn("w:abstractNum")):
+            levels = abstract.setdefault(definition.get(qn("w:abstractNumId")), {})
+            for level in definition.findall(qn("w:lvl")):
+                fmt = level.find(qn("w:numFmt"))
+                levels[level.get(qn("w:ilvl"))] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal"
+                )
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is None:
+                continue
+            for ilvl, fmt in abstract.get(ref.get(qn("w:val")), {}).items():
+                self.formats[(num.get(qn("w:numId")), ilvl)] = fmt
+
+    def _num_pr(self, paragraph):
+        p_pr = paragraph._p.pPr
+        num_pr = p_pr.numPr if p_pr is not None else None
+        if num_pr is None and paragraph.style is not None:
+            style_p_pr = paragraph.style.element.pPr
+            num_pr = style_p_pr.numPr if style_p_pr is not None else None
+        return num_pr
+
+    def mark(self, paragraph) -> str:
+        num_pr = self._num_pr(paragraph)
+        if num_pr is None or num_pr.numId is None or num_pr.numId.val == 0:
+            return ""
+        num_id = str(num_pr.numId.val)
+        level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+        counters = self.counters.setdefault(num_id, [0] * 9)
+        level = min(max(level, 0), 8)
+        counters[level] += 1
+        for deeper in range(level + 1, 9):
+            counters[deeper] = 0
+        n = counters[level]
+        fmt = self.formats.get((num_id, str(level)), "decimal")
+        if fmt == "bullet":
+            return "• "
+        if fmt in _CHINESE_FORMATS:
+            return f"{_chinese(n)}、"
+        if fmt.startswith("decimalEnclosedCircle") and n <= 20:
+            return chr(0x2460 + n - 1)
+        if fmt == "none":
+            return ""
+        return f"{n}. " if level == 0 else f"({n}) "
+
+
 def read_docx(data: bytes) -> list[Paragraph | Table]:
     """Paragraphs and tables of a .docx body, in document order."""
     _check_zip(data)
@@ -195,11 +281,15 @@ def read_docx(data: bytes) -> list[Paragraph | Table]:
             _("This .docx file cannot be read (%(reason)s).") % {"reason": type(exc).__name__}
         ) from None
     elements: list[Paragraph | Table] = []
+    numbering = _Numbering(document)
     total = 0
     for part in document.iter_inner_content():
         if isinstance(part, DocxParagraph):
-            elements.append(Paragraph(part.text))
-            total += len(part.text)
+            text = part.text
+            if text.strip():
+                text = numbering.mark(part) + text
+            elements.append(Paragraph(text))
+            total += len(text.encode("utf-8"))
         elif isinstance(part, DocxTable):
             rows = []
             for row in part.rows:
@@ -212,9 +302,9 @@ def read_docx(data: bytes) -> list[Paragraph | Table]:
                     previous = cell._tc
                     cells.append(_cell_text(cell))
                 rows.append(cells)
-                total += sum(len(c) for c in cells)
+                total += sum(len(c.encode("utf-8")) for c in cells)
             elements.append(Table(rows))
-        check_size(total * 3)
+        check_size(total)
     return elements
 
 

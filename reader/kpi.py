@@ -202,7 +202,8 @@ _REACH = r"(?:达到|達到|达成|達成|达|達|完成|满足|滿足)"
 _CHANGE = re.compile(
     r"(?:提升|提高|增长|增長|增加|降低|下降|节约|節約|节省|節省|减少|減少|缩短|縮短)$"
 )
-_REACH_ANYWHERE = re.compile(rf"{_REACH}|{_CHANGE.pattern[:-1]}")
+# …but not in a noun: 完成率, 达成率, 提升度 are metrics, not verbs.
+_REACH_ANYWHERE = re.compile(rf"(?:{_REACH}|{_CHANGE.pattern[:-1]})(?![率度量])")
 # The start of a qualifier cut off by a typo or a page break (达到20%以).
 _DANGLING = re.compile(r"^\s*[以之]\s*$")
 _CMP_ALT = "|".join(f"(?P<c{i}>{words})" for i, (words, _c) in enumerate(_COMPARATORS))
@@ -272,9 +273,15 @@ def _quantity(clause: str, skip: tuple[int, int] | None):
     return None, None, None
 
 
+_TRAILING_PERIOD = re.compile(r"每(?:一)?(?:个|個)?(?:日|天|周|週|月|季度?|年度?)$")
+# A period word opening a clause sets the period of the clauses after it ("年度…，实施数…").
+_OPENING_PERIOD = re.compile(rf"{_LEADING_PERIOD.pattern}|^(?:年度|月度|季度)")
+
+
 def _strip_metric(text: str) -> str:
-    text = _LEADING_PERIOD.sub("", text.strip(_PUNCT))
-    return text.strip(_PUNCT)
+    text = _LEADING_PERIOD.sub("", text.strip(_PUNCT)).strip(_PUNCT)
+    # 培训课时数每月不少于30课时: the period is read already, the metric is the noun.
+    return _TRAILING_PERIOD.sub("", text).strip(_PUNCT)
 
 
 def _read_clause(clause: str, inherited_period: str | None) -> tuple[Kpi, str | None]:
@@ -282,7 +289,7 @@ def _read_clause(clause: str, inherited_period: str | None) -> tuple[Kpi, str | 
     kpi = Kpi(text=clause)
     if _UNREADABLE_PERIOD.search(clause):
         return kpi, inherited_period
-    leading = _LEADING_PERIOD.match(clause)
+    leading = _OPENING_PERIOD.match(clause)
     period = _period(clause)
     per_occasion = bool(_PER_OCCASION.match(clause))
     deadline, deadline_span = _deadline(clause)

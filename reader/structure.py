@@ -1087,6 +1087,11 @@ def finish(document: Document, reader: Reader) -> Document:
                     dict.fromkeys(f for f in (clean_item_text(f) for f in item.forms) if f)
                 )
                 kept.append(item)
+                rights = [s for s in item.process_steps if _AUTHORITY.search(s)]
+                if rights and item.kind == DUTY:
+                    # 对…请假1天以内(含)有直接审批权: a right written among the steps is an authority.
+                    item.process_steps = [s for s in item.process_steps if s not in rights]
+                    kept.extend(Item(text=right, kind=AUTHORITY) for right in rights)
             section.items = kept
         if not any(s.items for s in block.sections) and len(block.sections) >= 2:
             titles = [s.title for s in block.sections if s.title]
