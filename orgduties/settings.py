@@ -136,7 +136,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads (form templates, workbooks waiting for confirmation) are the only
+    # files the app writes; with several app servers MEDIA_ROOT must be shared,
+    # or MEDIA_STORAGE_BACKEND names another Django storage class.
+    "default": {
+        "BACKEND": envstr("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,0 +1,282 @@
+"""Load test: gunicorn serving the synthetic organisation, hit over loopback.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/orgduties_bench \
+        .venv/bin/python bench/load_test.py --seconds 20 --clients 8 --workers 4
+
+Starts gunicorn itself (production settings, DEBUG=0, on 127.0.0.1 and a free
+port), signs in one employee session per client, then for each scenario
+(position page, department page, org chart, search, and a mix of them) runs
+the clients for --seconds or --max-requests, whichever comes first, and
+prints requests per second, p50/p99 latency and errors as a Markdown table.
+Then it stops gunicorn. Nothing but 127.0.0.1 is ever contacted.
+
+Build the organisation first with bench/generate_org.py (same DATABASE_URL).
+"""
+
+import argparse
+import http.client
+import ipaddress
+import os
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orgduties.settings")
+
+HOST = "127.0.0.1"
+USERNAME = "loadtest-employee"
+MAX_SECONDS = 300
+MAX_REQUESTS = 200_000
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def server_env(port, static_root, workers):
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=HOST,
+        # Plain HTTP on loopback: no TLS proxy in front of this test server.
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        STATIC_ROOT=str(static_root),
+        HOST=HOST,
+        PORT=str(port),
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_ACCESS_LOG="",
+        GUNICORN_LOG_LEVEL="warning",
+        LOGIN_FAILURE_LIMIT="1000",
+    )
+    return env
+
+
+def prepare(args):
+    """Pick the pages to request and make the employee who requests them."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+
+    from departments.models import Department
+    from orgduties.roles import EMPLOYEES
+    from positions.models import Position
+
+    rng = random.Random(args.seed)
+    position_codes = list(Position.objects.values_list("code", flat=True))
+    department_codes = list(Department.objects.values_list("code", flat=True))
+    if len(position_codes) < 100:
+        sys.exit("The database holds fewer than 100 positions: run bench/generate_org.py first.")
+    titles = list(Position.objects.values_list("title", flat=True)[:2000])
+    words = sorted({t[:2] for t in titles} | {t[-3:] for t in titles})
+    user, _ = User.objects.get_or_create(username=USERNAME)
+    password = secrets.token_urlsafe(16)
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=EMPLOYEES))
+    return {
+        "password": password,
+        "scenarios": {
+            "position page": [f"/positions/{c}/" for c in rng.sample(position_codes, 500)],
+            "department page": [
+                f"/departments/{c}/"
+                for c in rng.sample(department_codes, min(300, len(department_codes)))
+            ],
+            "org chart": ["/chart/"],
+            "search": [
+                "/search/?" + urlencode({"q": w}) for w in rng.sample(words, min(200, len(words)))
+            ],
+        },
+    }
+
+
+def start_server(args, port, static_root):
+    env = server_env(port, static_root, args.workers)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"], cwd=ROOT, env=env
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return server
+        except OSError:
+            if server.poll() is not None:
+                sys.exit("gunicorn did not start")
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not listen within 60 s")
+
+
+def request(port, method, path, headers=None, body=None):
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        conn.close()
+
+
+def _cookies(headers):
+    jar = {}
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            key, _, rest = value.partition("=")
+            jar[key] = rest.split(";", 1)[0]
+    return jar
+
+
+def login(port, password):
+    status, headers, body = request(port, "GET", "/accounts/login/")
+    jar = _cookies(headers)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    form = urlencode({"username": USERNAME, "password": password, "csrfmiddlewaretoken": token})
+    status, headers, _ = request(
+        port,
+        "POST",
+        "/accounts/login/",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+            "Referer": f"http://{HOST}:{port}/accounts/login/",
+        },
+        body=form,
+    )
+    jar.update(_cookies(headers))
+    if status != 302 or "sessionid" not in jar:
+        sys.exit(f"login failed: {status}")
+    return f"sessionid={jar['sessionid']}"
+
+
+def run_scenario(port, cookies, urls, seconds, max_requests, seed):
+    latencies, errors, lock = [], [], threading.Lock()
+    stop_at = time.monotonic() + seconds
+    budget = [max_requests]
+
+    def client(cookie, rng):
+        while time.monotonic() < stop_at:
+            with lock:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+            path = rng.choice(urls)
+            started = time.perf_counter()
+            try:
+                status, _, body = request(port, "GET", path, headers={"Cookie": cookie})
+                ok = status == 200 and len(body) > 0
+            except OSError as exc:
+                ok, status = False, type(exc).__name__
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if not ok:
+                    errors.append((path, status))
+
+    threads = [
+        threading.Thread(target=client, args=(cookie, random.Random(seed + i)))
+        for i, cookie in enumerate(cookies)
+    ]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    n = len(latencies)
+    return {
+        "requests": n,
+        "rps": n / wall,
+        "p50": statistics.median(latencies) * 1000 if n else 0,
+        "p99": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else 0,
+        "errors": len(errors),
+        "error_samples": errors[:5],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=20, help="per scenario (at most 300)")
+    parser.add_argument("--max-requests", type=int, default=50_000, help="per scenario")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds before measuring")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--only", action="append", help="run only these scenarios (repeatable)", default=None
+    )
+    args = parser.parse_args()
+    args.seconds = min(args.seconds, MAX_SECONDS)
+    args.max_requests = min(args.max_requests, MAX_REQUESTS)
+    assert ipaddress.ip_address(HOST).is_loopback
+
+    plan = prepare(args)
+    scenarios = dict(plan["scenarios"])
+    scenarios["mix"] = [u for urls in plan["scenarios"].values() for u in urls[:100]]
+    if args.only:
+        scenarios = {k: v for k, v in scenarios.items() if k in args.only}
+    port = free_port()
+    with tempfile.TemporaryDirectory() as static_root:
+        server = start_server(args, port, static_root)
+        try:
+            cookies = [login(port, plan["password"]) for _ in range(args.clients)]
+            rows = []
+            for name, urls in scenarios.items():
+                if args.warmup:
+                    run_scenario(port, cookies, urls, args.warmup, args.max_requests, args.seed)
+                result = run_scenario(
+                    port, cookies, urls, args.seconds, args.max_requests, args.seed
+                )
+                rows.append((name, result))
+                print(
+                    f"{name}: {result['requests']} requests, {result['rps']:.0f}/s, "
+                    f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
+                    f"errors {result['errors']} {result['error_samples']}",
+                    flush=True,
+                )
+        finally:
+            server.terminate()
+            server.wait(30)
+    print()
+    print(
+        f"{args.clients} clients, {args.workers} gunicorn workers, {args.seconds:g} s per scenario"
+    )
+    print()
+    print("| scenario | requests | requests/s | p50 ms | p99 ms | errors |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, r in rows:
+        print(
+            f"| {name} | {r['requests']} | {r['rps']:.0f} | {r['p50']:.1f} | "
+            f"{r['p99']:.1f} | {r['errors']} |"
+        )
+    if any(r["errors"] for _, r in rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Two app servers, one database, no sticky sessions.
+
+Two gunicorn processes (separate interpreters, as on two machines) share the
+database and nothing else but the settings. A browser's requests alternate
+between them: the login made on one is valid on the other, a form loaded
+from one is accepted by the other (CSRF), an edit saved through one is seen
+at once through the other, and failed logins count across both.
+
+On PostgreSQL the servers use the test database; on SQLite a database file
+made for the test.
+"""
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _database_url(tmp_path):
+    settings = connection.settings_dict
+    if connection.vendor == "postgresql":
+        user = settings["USER"] or "postgres"
+        password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+        host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or "5432"
+        return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+    return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+
+
+@pytest.fixture
+def servers(tmp_path):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "orgduties.settings",
+        "DEBUG": "1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "DATABASE_URL": _database_url(tmp_path),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "LANGUAGE_CODE": "en",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_LOG_LEVEL": "warning",
+        "LOGIN_FAILURE_LIMIT": "3",
+    }
+    manage = [sys.executable, "manage.py"]
+    if connection.vendor != "postgresql":
+        subprocess.run([*manage, "migrate", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
+    script = (
+        "from django.contrib.auth.models import Group, User\n"
+        "from departments.models import Department\n"
+        "from positions.models import Position\n"
+        "hr = User.objects.create_user('hr', password='hr-pass-123', is_staff=True)\n"
+        "hr.groups.add(Group.objects.get(name='HR editors'))\n"
+        "d = Department.objects.create(code='SALES', name='销售部')\n"
+        "Position.objects.create(code='MGR', title='销售部经理', department=d)\n"
+    )
+    subprocess.run([*manage, "shell", "-c", script], cwd=BASE_DIR, env=env, check=True)
+    started = []
+    for _ in range(2):
+        port = _free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+            cwd=BASE_DIR,
+            env={**env, "HOST": HOST, "PORT": str(port)},
+        )
+        started.append((process, port))
+    try:
+        for process, port in started:
+            _wait_for(process, port)
+        yield [port for _process, port in started]
+    finally:
+        for process, _port in started:
+            process.terminate()
+        for process, _port in started:
+            process.wait(30)
+
+
+def _wait_for(process, port):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "gunicorn exited"
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("gunicorn did not listen")
+
+
+class Browser:
+    """Cookies kept across servers, as a browser behind a load balancer would."""
+
+    def __init__(self):
+        self.cookies = {}
+
+    def request(self, port, method, path, form=None):
+        import http.client
+
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://{HOST}:{port}{path}"
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key] = rest.split(";", 1)[0]
+            return response.status, response.getheader("Location"), response.read().decode()
+        finally:
+            conn.close()
+
+
+def _token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def _login(browser, port, password, form_from=None):
+    _status, _location, html = browser.request(form_from or port, "GET", "/accounts/login/")
+    form = {"username": "hr", "password": password, "csrfmiddlewaretoken": _token(html)}
+    return browser.request(port, "POST", "/accounts/login/", form)
+
+
+def test_two_app_servers_share_sessions_csrf_data_and_lockouts(servers):
+    a, b = servers
+    browser = Browser()
+
+    # The login form comes from A, the login is posted to B (CSRF across servers).
+    status, location, _ = _login(browser, b, "hr-pass-123", form_from=a)
+    assert (status, location) == (302, "/chart/")
+    # The session made by B is valid on A.
+    status, _location, html = browser.request(a, "GET", "/positions/MGR/")
+    assert status == 200 and "销售部经理" in html
+
+    # An edit through A's admin is seen at once through B (nothing cached per process).
+    status, _location, html = browser.request(a, "GET", "/admin/positions/position/")
+    assert status == 200
+    change = re.search(r'href="(/admin/positions/position/\d+/change/)', html).group(1)
+    status, _location, html = browser.request(b, "GET", change)
+    fields = dict(
+        re.findall(r'<input type="(?:text|number|hidden)" name="([^"]+)" value="([^"]*)"', html)
+    )
+    form = {
+        **{k: v for k, v in fields.items() if not k.startswith("csrf")},
+        "csrfmiddlewaretoken": _token(html),
+        "code": "MGR",
+        "title": "销售总监",
+        "department": re.search(r'<option value="(\d+)" selected>', html).group(1),
+        "headcount": "1",
+    }
+    status, location, _ = browser.request(a, "POST", change, form)  # form from B, saved on A
+    assert status == 302, "the save from a form loaded on the other server was refused"
+    assert "销售总监" in browser.request(b, "GET", "/positions/MGR/")[2]
+
+    # Failed logins count on both servers together (limit 3 here).
+    other = Browser()
+    results = [_login(other, port, "wrong")[0] for port in (a, b, a)]
+    assert results[:2] == [200, 200]
+    assert results[2] == 429
+    assert _login(other, b, "hr-pass-123")[0] == 429  # locked on B as well
