@@ -212,12 +212,16 @@ def read_rows(workbook: Workbook, sheet: str, header: list, body, first_row: int
             workbook.problems.append((sheet, 1, column, _("This column is missing.")))
         return
     rows = workbook.sheets.setdefault(sheet, [])
+    folded = [c in FOLDED_COLUMNS for c in mapped]
     for number, cells in enumerate(body, start=first_row + 1):
         values = {}
-        for canonical, cell in zip(mapped, cells, strict=False):
+        for canonical, fold, cell in zip(mapped, folded, cells, strict=False):
             if canonical is None:
                 continue
-            text = "" if cell is None else str(cell)
+            text = cell if type(cell) is str else ("" if cell is None else str(cell))
+            if not text:
+                values[canonical] = text
+                continue
             if len(text) > MAX_CELL_CHARS:
                 workbook.problems.append(
                     (
@@ -229,9 +233,11 @@ def read_rows(workbook: Workbook, sheet: str, header: list, body, first_row: int
                     )
                 )
                 text = text[:MAX_CELL_CHARS]
-            text = unescape_formula(text).strip(" \t\r\n\u3000\u00a0")
-            if canonical in FOLDED_COLUMNS:
-                text = unicodedata.normalize("NFKC", text).strip()
+            if text[0] == "'":
+                text = unescape_formula(text)
+            text = text.strip(" \t\r\n\u3000\u00a0")
+            if fold:  # NFKC leaves ASCII as it is
+                text = (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()
             values[canonical] = text
         if not any(values.values()):
             continue  # blank rows, and spreadsheets padded with empty rows
@@ -345,7 +351,9 @@ def _read_calamine(data: bytes) -> Workbook:
         try:
             grid = book.get_sheet_by_name(name)
             first_row = grid.start[0] + 1 if grid.start else 1
-            rows = [[cell_text(v) for v in row] for row in grid.iter_rows()]
+            rows = [
+                [v if type(v) is str else cell_text(v) for v in row] for row in grid.iter_rows()
+            ]
             merged = grid.merged_cell_ranges or []
         except Exception as exc:
             raise UnreadableWorkbook(

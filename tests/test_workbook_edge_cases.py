@@ -1,0 +1,219 @@
+"""Acceptance points of the workbook import not covered elsewhere.
+
+Atomicity with a bad row, or a database refusal, on the last sheet (run the
+suite with DATABASE_URL=postgres://… for PostgreSQL, where the import writes
+with COPY); one login per employee; every formula start escaped on export;
+a LibreOffice .ods padded with a million formatted empty rows.
+"""
+
+import io
+import zipfile
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import IntegrityError
+from openpyxl import load_workbook
+
+from departments.models import Department, DepartmentFunction
+from kpis.models import Form, Kpi
+from positions.models import Assignment, DottedLine, Duty, Employee, Position
+from tests.workbooks import SMALL, xlsx
+from workbook.exporter import write_xlsx
+from workbook.importer import ImportFailed, OrgImporter
+from workbook.sheets import COLUMNS, read_upload
+
+MODELS = [Department, DepartmentFunction, Position, DottedLine, Form, Duty, Kpi, Employee]
+MODELS += [Assignment]
+
+STAFFED = SMALL | {
+    "employees": [
+        {"employee_no": "E1", "name": "张伟", "username": "zhang.wei", "position_code": "MGR"},
+        {"employee_no": "E2", "name": "李娜", "username": "li.na", "position_code": "GM"},
+    ]
+}
+for _row in STAFFED["employees"]:
+    _row["primary"] = "1"
+
+
+def _import(data, name="org.xlsx"):
+    return OrgImporter(read_upload(data, name)).run()
+
+
+def _snapshot():
+    """Every row and every history row of the organisation, and the login accounts."""
+    state = {m.__name__: sorted(m.objects.values_list(), key=repr) for m in MODELS}
+    state.update({f"{m.__name__} history": m.history.count() for m in MODELS})
+    state["users"] = sorted(User.objects.values_list("username", flat=True))
+    return state
+
+
+def _changed_everywhere(employees):
+    """The staffed workbook with a change on every sheet before the employees."""
+    return STAFFED | {
+        "departments": [
+            STAFFED["departments"][0] | {"name": "新名称公司"},
+            STAFFED["departments"][1],
+        ],
+        "functions": [{"department_code": "SALES", "text": "负责销售"}],
+        "positions": [STAFFED["positions"][0] | {"title": "首席执行官"}, STAFFED["positions"][1]],
+        "forms": [{"code": "F1", "name": "订单评审表"}],
+        "duties": [{"position_code": "MGR", "text": "新职责", "forms": "F1"}],
+        "kpis": [{"position_code": "MGR", "duty_number": "1", "text": "完成率 ≥ 90%"}],
+        "employees": employees,
+    }
+
+
+@pytest.mark.django_db
+def test_a_bad_row_on_the_last_sheet_leaves_the_database_untouched():
+    _import(xlsx(STAFFED))
+    before = _snapshot()
+    bad = [*STAFFED["employees"], {"employee_no": "E3", "name": "王芳", "primary": "1"}]
+    bad[-1]["end_date"] = "2024-13-01"
+
+    with pytest.raises(ImportFailed) as failure:
+        _import(xlsx(_changed_everywhere(bad)))
+
+    assert [(e.sheet, e.row, e.column) for e in failure.value.errors] == [
+        ("employees", 4, "end_date")
+    ]
+    assert _snapshot() == before
+    assert Department.objects.tree_problems() == []
+
+
+@pytest.mark.django_db
+def test_a_database_refusal_on_the_last_sheet_rolls_everything_back(monkeypatch):
+    """The database itself refuses a row of the last sheet: nothing of the import stays."""
+    _import(xlsx(STAFFED))
+    before = _snapshot()
+    checked = OrgImporter._validate_employees
+
+    def without_login_checks(self):
+        checked(self)
+        self.errors = [e for e in self.errors if e.column != "username"]
+
+    monkeypatch.setattr(OrgImporter, "_validate_employees", without_login_checks)
+    shared_login = [
+        *STAFFED["employees"],
+        {"employee_no": "E3", "name": "王芳", "username": "zhang.wei", "primary": "0"},
+    ]
+    with pytest.raises(IntegrityError):  # one login account per employee
+        _import(xlsx(_changed_everywhere(shared_login)))
+
+    assert _snapshot() == before
+    assert Department.objects.tree_problems() == []
+
+
+@pytest.mark.django_db
+def test_two_employees_cannot_share_a_login():
+    shared = [
+        *STAFFED["employees"],
+        {"employee_no": "E3", "name": "王芳", "username": "zhang.wei", "primary": "0"},
+    ]
+    with pytest.raises(ImportFailed) as failure:
+        _import(xlsx(STAFFED | {"employees": shared}))
+    [error] = failure.value.errors
+    assert (error.sheet, error.row, error.column) == ("employees", 4, "username")
+    assert "row 2" in error.message
+    assert not Employee.objects.exists()
+
+    _import(xlsx(STAFFED))  # the login now belongs to E1, who this workbook does not list
+    other = {"employee_no": "E9", "name": "赵强", "username": "zhang.wei", "primary": "0"}
+    with pytest.raises(ImportFailed) as failure:
+        _import(xlsx(STAFFED | {"employees": [other]}))
+    [error] = failure.value.errors
+    assert (error.sheet, error.row, error.column) == ("employees", 2, "username")
+    assert "E1" in error.message
+
+
+@pytest.mark.django_db
+def test_an_end_date_before_the_start_date_is_a_row_error():
+    employee = STAFFED["employees"][0] | {"start_date": "2024-05-01", "end_date": "2024-04-30"}
+    with pytest.raises(ImportFailed) as failure:
+        _import(xlsx(STAFFED | {"employees": [employee]}))
+    assert [(e.sheet, e.row, e.column) for e in failure.value.errors] == [
+        ("employees", 2, "end_date")
+    ]
+
+
+@pytest.mark.django_db
+def test_every_formula_start_is_escaped_on_export_and_restored_on_import():
+    starts = ["=1+1", "+86 10 1234", "-减少库存", "@SUM(A1)", "\tHYPERLINK", "\rCMD"]
+    departments = [["CO", "公司", "", "company", "", "", 1]]
+    departments += [
+        [f"D{i}", text, "CO", "department", "", text, i + 1] for i, text in enumerate(starts)
+    ]
+    data = write_xlsx({"departments": departments})
+
+    book = load_workbook(io.BytesIO(data))
+    names = [row[1].value for row in book["departments"].iter_rows(min_row=3)]
+    assert names == ["'" + text for text in starts]
+    for row in book["departments"].iter_rows():
+        assert all(cell.data_type != "f" for cell in row)
+
+    _import(data)
+    stored = dict(
+        Department.objects.filter(parent__isnull=False).values_list("code", "description")
+    )
+    # The apostrophe is removed again; leading blanks (tab, return) are trimmed on import.
+    assert [stored[f"D{i}"] for i in range(len(starts))] == [t.strip() for t in starts]
+
+
+def _ods(rows_by_sheet):
+    """A LibreOffice spreadsheet whose sheets are formatted down to row 1,048,576."""
+    tables = []
+    for name, rows in rows_by_sheet.items():
+        body = "".join(
+            "<table:table-row>"
+            + "".join(
+                f'<table:table-cell office:value-type="string"><text:p>{value}</text:p>'
+                "</table:table-cell>"
+                for value in row
+            )
+            + "</table:table-row>"
+            for row in rows
+        )
+        body += (
+            '<table:table-row table:number-rows-repeated="1048570" table:style-name="ro1">'
+            '<table:table-cell table:number-columns-repeated="8" table:style-name="ce1"/>'
+            "</table:table-row>"
+        )
+        tables.append(f'<table:table table:name="{name}">{body}</table:table>')
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        "<office:body><office:spreadsheet>"
+        + "".join(tables)
+        + "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_libreoffice_ods_with_a_million_formatted_empty_rows():
+    sheets = {
+        name: [list(COLUMNS[name]), *[[r.get(c, "") for c in COLUMNS[name]] for r in rows]]
+        for name, rows in SMALL.items()
+    }
+    workbook = read_upload(_ods(sheets), "org.ods")
+    assert {name: len(rows) for name, rows in workbook.sheets.items()} == {
+        "departments": 2,
+        "positions": 2,
+        "duties": 2,
+    }
+    OrgImporter(workbook).run()
+    assert Position.objects.get(code="MGR").duties.count() == 2
