@@ -51,12 +51,15 @@ def _size(n: int) -> str:
 def check_size(n: int) -> None:
     limit = max_bytes()
     if n > limit:
+        size = _size(n)
+        if size == _size(limit):
+            size = _("more than %(limit)s") % {"limit": size}
         raise DocumentError(
             _(
                 "The document holds %(size)s of text; the limit is %(limit)s. "
                 "Import it in parts (one department at a time)."
             )
-            % {"size": _size(n), "limit": _size(limit)}
+            % {"size": size, "limit": _size(limit)}
         )
 
 

@@ -106,7 +106,7 @@ _DEADLINES = [
     # 每月20-25号 (a window: the deadline is its last day)
     re.compile(rf"(?<![\d.])(?:{NUM})\s*[-~～至到]\s*(?P<d>{NUM}){_DAY}(?:{_BEFORE})?"),
     # 25日前, 28号前
-    re.compile(rf"(?<![\d.月])(?P<d>{NUM}){_DAY}{_BEFORE}"),
+    re.compile(rf"(?<![\d.])(?P<d>{NUM}){_DAY}{_BEFORE}"),
     # 每年三月 … / 12月20日 … (a date opening the clause, after the period)
     re.compile(rf"^(?P<m>{NUM})月份?(?:(?P<d>{NUM}){_DAY})?(?!度)"),
     # 22日召开… (a day opening the clause)

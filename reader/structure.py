@@ -96,10 +96,9 @@ class _Event:
 
 def _separator(parts: list[str], right: str) -> str:
     """A space between Latin words joined from two lines; nothing between Chinese ones."""
-    left = parts[-1] if parts else ""
-    if not left or _CJK_END.search(left.rstrip()) or _CJK_START.search(right.lstrip()):
-        return ""
-    return "" if left.endswith((" ", "\n")) else " "
+    # A line break, which tidy() removes between Chinese characters and turns
+    # into a space between words; heading_text() cuts a lead-in line at it.
+    return "\n" if parts else ""
 
 
 def clean_item_text(text: str) -> str:
@@ -108,12 +107,12 @@ def clean_item_text(text: str) -> str:
 
 def heading_text(text: str) -> str:
     """An item's text used as a heading: without a closing lead-in such as “具体职责如下:”."""
-    text = tidy(text).rstrip(" \t")
+    text = text.strip()
     if text.endswith((":", "：")):
         body = text.rstrip(":：")
-        cut = max(body.rfind(c) for c in "。;；!！?？")
+        cut = max(body.rfind(c) for c in "。;；!！?？\n")
         text = body[: cut + 1] if cut > 0 else body
-    return text.strip(_TRAILING)
+    return tidy(text).strip(_TRAILING)
 
 
 def repeated_heading(text: str) -> tuple[str, str]:
@@ -206,8 +205,8 @@ class Reader:
 
     def _new_section(self, title: str = "") -> Section:
         block = self._ensure_block()
-        if self._section_is_current(block) and not self.section.items:
-            self.section.title = title or self.section.title
+        if self._section_is_current(block) and not self.section.items and not self.section.title:
+            self.section.title = title
         else:
             self.section = Section(title=title)
             self.section_block = block
@@ -537,7 +536,7 @@ class Reader:
             self.mode = SUMMARY if kind == "summary" else REQUIREMENTS
             self.target = ("summary", []) if kind == "summary" else ("requirement", [])
             return
-        if kind == "department" or (kind == "duties" and names.is_unit_name(name)):
+        if kind == "department" or (kind != "container" and names.is_unit_name(name)):
             block_kind = DEPARTMENT
         else:
             block_kind = POSITION if name else None

@@ -27,7 +27,7 @@ _PINYIN = re.compile(rf"(?<=[{CJK}])\((?=[a-zü]*[{_TONE}])[a-zü{_TONE}]{{1,7}}
 # 营销实绩的`管理: a stray quote some sites put between characters against copying.
 _ANTI_COPY = re.compile(rf"(?<=[{CJK}])[`'](?=[{CJK}])")
 # A space between two Chinese characters or punctuation marks is a line-wrap artefact.
-_CJK_SPACE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u3000]+(?=[{CJK}{CJK_PUNCT}])")
+_CJK_SPACE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u3000\n]+(?=[{CJK}{CJK_PUNCT}])")
 
 
 def normalize(text: str) -> tuple[str, list[str]]:
@@ -48,7 +48,7 @@ def normalize(text: str) -> tuple[str, list[str]]:
 def tidy(text: str) -> str:
     """Inner whitespace of an item: wrap artefacts between Chinese characters go, others shrink."""
     text = _CJK_SPACE.sub("", text)
-    return re.sub(r"[ \t]{2,}", " ", text).strip()
+    return re.sub(r"[ \t\n]+", " ", re.sub(r"\s*\n\s*", "\n", text)).strip()
 
 
 # -- site noise -------------------------------------------------------------
@@ -167,7 +167,7 @@ def join_page_breaks(lines: list[str]) -> tuple[list[str], list[str]]:
     cuts = sum(
         1 for p in run[1:] if p > 0 and not _ENDS_SENTENCE.search(lines[paragraphs[p - 1][-1]])
     )
-    if lengths[len(lengths) // 2] < 150 or cuts * 2 < len(run) - 1:
+    if lengths[len(lengths) // 2] < 100 or cuts * 2 < len(run) - 1:
         return lines, []
 
     marks = set(run)
