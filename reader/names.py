@@ -10,9 +10,10 @@ _DEPT = (
 _MIXED = r"(?:(?:岗位|崗位|工作))?(?:职责|職責)(?:与|與|和|及)(?:权限|權限|职权|職權)"
 _AUTH = r"(?:(?:岗位|崗位|工作))?(?:权限|權限|职权|職權)"
 _POS = r"(?:岗位|崗位|职位|職位)(?:工作)?(?:职责|職責)|工作(?:职责|職責)|(?:职责|職責)"
-_SUMMARY = r"(?:职位|職位|岗位|崗位|工作)(?:概述|概要|目的|简介|簡介)"
+_SUMMARY = r"(?:职位|職位|岗位|崗位|工作|部[门門])(?:概述|概要|目的|简介|簡介)"
 _REQ = r"任[职職](?:要求|资格|資格|条件|條件)|(?:岗位|崗位)(?:要求|资格|資格)"
 _CONTAINER = r"(?:部[门門])?(?:岗位|崗位)(?:分工|设置|設置)"
+_KPIS = r"(?:考核|绩效|績效|工作|关键绩效|關鍵績效)(?:指标|指標|标准|標準)|KPI"
 # A name may not run across punctuation, digits or brackets.
 _NAME_STOP = r"\s。;；:：!！?？,，、.．()（）《》<>\d\-•·“”\"'"
 
@@ -20,23 +21,43 @@ HEADER = re.compile(
     rf"(?P<name>[^{_NAME_STOP}]{{0,24}}?)"
     rf"(?:(?P<department>{_DEPT})|(?P<container>{_CONTAINER})|(?P<mixed>{_MIXED})"
     rf"|(?P<authority>{_AUTH})|(?P<summary>{_SUMMARY})|(?P<requirements>{_REQ})"
-    rf"|(?P<duties>{_POS}))"
+    rf"|(?P<kpis>{_KPIS})|(?P<duties>{_POS}))"
 )
 # The keywords alone: finding them first keeps a long line without headings fast.
 KEYWORD = re.compile(
     rf"(?P<department>{_DEPT})|(?P<container>{_CONTAINER})|(?P<mixed>{_MIXED})"
     rf"|(?P<authority>{_AUTH})|(?P<summary>{_SUMMARY})|(?P<requirements>{_REQ})"
-    rf"|(?P<duties>{_POS})"
+    rf"|(?P<kpis>{_KPIS})|(?P<duties>{_POS})"
 )
 NAME_BEFORE = re.compile(rf"[^{_NAME_STOP}]{{0,24}}$")
 ENGLISH_HEADER = re.compile(
-    r"(?i)\b(?:(?:responsibilities|duties|functions|job description)\s+of\s+(?:the\s+)?"
-    r"(?P<name>[a-z][a-z &/-]{1,60}?)|(?P<name2>[a-z][a-z &/-]{1,60}?)\s+"
-    r"(?:responsibilities|duties|functions|job description))"
+    r"(?i)(?:^(?:(?P<duties>(?:(?:key|main|primary|major|core|principal|essential|general|job"
+    r"|specific)\s+)?(?:responsibilities|duties|accountabilities))"
+    r"|(?P<requirements>(?:job\s+)?requirements|qualifications|skills(?:\s+and\s+experience)?"
+    r"|education\s+and\s+experience)"
+    r"|(?P<summary>(?:job\s+|position\s+|role\s+)?(?:summary|purpose|overview)))"
+    r"|\b(?:responsibilities|duties|functions)\s+of\s+(?:the\s+)?(?P<name>[a-z][a-z &/-]{1,60}?)"
+    r"|\b(?P<name2>[a-z][a-z &/-]{1,60}?)\s+(?:responsibilities|duties|functions))"
     r"(?=\s*(?:[:：]|\d{1,2}[.)]|$))"
 )
-REPORTS_TO = re.compile(r"(?:直接|直属|直屬)?上[级級](?:领导|領導)?\s*[:：]|直接上[级級]\s*[:：]?")
-DIRECT_REPORTS = re.compile(r"(?:直接|直属|直屬)?下[级級]\s*[:：]|直接下[级級]\s*[:：]?")
+REPORTS_TO = re.compile(
+    r"(?:直接|直属|直屬)?上[级級](?:领导|領導)?\s*[:：]|直接上[级級]\s*[:：]?"
+    r"|(?i:\breport(?:s|ing)?\s+to\s*[:：])"
+)
+DIRECT_REPORTS = re.compile(
+    r"(?:直接|直属|直屬)?下[级級]\s*[:：]|直接下[级級]\s*[:：]?"
+    r"|(?i:\bdirect\s+reports\s*[:：]|\bsupervises\s*[:：])"
+)
+# Fields of a job-description form: 职位名称：人力资源专员, 所属部门：人力资源部.
+POSITION_FIELD = re.compile(
+    r"(?i)^(?:职位名称|岗位名称|職位名稱|崗位名稱|职务名称|職務名稱|job\s+title|position\s+title"
+    r"|position|job\s+description)\s*[:：]\s*(?P<value>[^:：]{1,40}?)\s*$"
+)
+UNIT_FIELD = re.compile(
+    r"(?i)^(?:所属部门|所屬部門|部门名称|部門名稱|所在部门|所在部門|department)"
+    r"\s*[:：]\s*(?P<value>[^:：]{1,40}?)\s*$"
+)
+NONE_VALUES = {"无", "無", "none", "n/a", "na", "-", "—", "/", "暂无", "暫無"}
 
 POSITION_SUFFIX = (
     "经理",

@@ -35,6 +35,7 @@ _CN_NUM = "一二三四五六七八九十"
 MARKER = re.compile(
     rf"""
     (?P<hier>(?<![\d.．])\d{{1,2}}(?:[.．]\d{{1,2}}){{2,}}[.．]?(?![\d%]))
+  | (?P<sub>(?<![\d.．])(?P<subparent>\d{{1,2}})[.．](?P<subnum>\d{{1,2}})(?=[\s\u4e00-\u9fff]))
   | [(（]\s*(?P<pnum>\d{{1,2}})\s*[)）]
   | [(（]\s*(?P<pcn>[{_CN_NUM}]{{1,3}})\s*[)）]
   | (?P<circ>[\u2460-\u2473])
@@ -72,12 +73,13 @@ _COMMENTARY = re.compile(r"(?:这只是|這只是|以上只是|以上是|综上�
 _CJK_END = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]$")
 _CJK_START = re.compile(r"^[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 
-DUTIES, MIXED, AUTHORITIES, SUMMARY, REQUIREMENTS = (
+DUTIES, MIXED, AUTHORITIES, SUMMARY, REQUIREMENTS, KPIS = (
     "duties",
     "mixed",
     "authorities",
     "summary",
     "requirements",
+    "kpis",
 )
 
 
@@ -92,6 +94,9 @@ class _Event:
     name: str = ""
     page: str = ""
     glued: bool = False
+    keyword: str = ""
+    parent_number: int | None = None
+    colon: bool = False
 
 
 def _separator(parts: list[str], right: str) -> str:
@@ -150,6 +155,9 @@ class Reader:
         self.items_in_line = 0
         self.names_cache = None
         self.sibling_positions = False
+        # After “岗位职责：” lines without numbers are the duties, one a line or a clause.
+        self.colon_header = False
+        self.unnumbered: list[str] = []
         # Table rows read line by line (序号 / 岗位职责 / 流程 / 相关记录 / 工作指标).
         self.row: Item | None = None
         self.row_phase = ""
@@ -179,6 +187,7 @@ class Reader:
 
     def _new_block(self, kind: str, name: str, number: int | None = None) -> Block:
         self._close()
+        self._flush_unnumbered(keep=True)
         self._close_row()
         block = Block(kind=kind, name=name)
         self.document.blocks.append(block)
@@ -282,7 +291,9 @@ class Reader:
         elif kind == "down":
             value = clean_item_text("".join(target[1]))
             self.block.direct_reports.extend(
-                v.strip() for v in re.split(r"[、,，;；]", value) if v.strip()
+                v.strip()
+                for v in re.split(r"[、,，;；]", value)
+                if v.strip() and v.strip().lower() not in names.NONE_VALUES
             )
         elif kind == "summary":
             text = tidy("".join(target[1]))
@@ -307,6 +318,7 @@ class Reader:
             else:
                 self._read_paragraph(element.text)
         self._close()
+        self._flush_unnumbered(keep=True)
         self._close_row()
         if self.pending_heading:
             self.warn(
@@ -327,6 +339,8 @@ class Reader:
         self._close_row()
         self.items_in_line = 0
         self.names_cache = None
+        if self._field(text):
+            return
         events = self._events(text)
         dash_run = len(re.findall(r"[\u4e00-\u9fff]-[\u4e00-\u9fff]", text)) >= 3
         pos = 0
@@ -355,6 +369,11 @@ class Reader:
         # Reporting lines and headings end with their line; items may go on.
         if self.target is not None and self.target[0] in ("up", "down", "title"):
             self._close()
+        if self.lead.strip() and self.colon_header and self.mode in (DUTIES, MIXED, AUTHORITIES):
+            # Kept until it is known whether a numbered list follows (then it was an
+            # introduction) or not (then these lines are the duties).
+            self.unnumbered.append(self.lead)
+            self.lead = ""
         if self.lead.strip():
             if names.is_heading(self.lead) and not self.target:
                 self.pending_heading = tidy(self.lead)
@@ -381,10 +400,19 @@ class Reader:
                 self._close()
                 self.target = ("requirement", [stripped])
                 return
+            if self.mode == KPIS:
+                self._close()
+                item = Item(text="")
+                item._mode = KPIS
+                self._ensure_section().items.append(item)
+                self.target = ("item", item, [stripped])
+                return
+            heading_line = stripped.endswith((":", "：")) and names.is_heading(stripped[:-1])
             if (
                 self.target
                 and self.target[0] == "item"
                 and self.item_at_line_start
+                and not heading_line
                 and not _STOP_WORDS.match(stripped)
             ):
                 self._append(stripped, line_start=True)
@@ -393,6 +421,30 @@ class Reader:
             self.lead = stripped
             return
         self._append(text)
+
+    def _field(self, text: str) -> bool:
+        """职位名称：人力资源专员 / 所属部门：人力资源部 — a job-description form's fields."""
+        if match := names.POSITION_FIELD.match(text):
+            value = match.group("value").strip()
+            self._close()
+            block = self.block
+            if block is not None and not block.name and not block.items:
+                block.name, block.kind = value, POSITION
+            else:
+                self._new_block(POSITION, value)
+            return True
+        if match := names.UNIT_FIELD.match(text):
+            value = match.group("value").strip()
+            self._close()
+            if self.block is not None and self.block.kind != POSITION and not self.block.name:
+                self.block.name, self.block.kind = value, DEPARTMENT
+            else:
+                self.warn(
+                    _("The document names the department “%(name)s”; choose it when importing.")
+                    % {"name": value}
+                )
+            return True
+        return False
 
     # -- events ---------------------------------------------------------------
 
@@ -409,7 +461,12 @@ class Reader:
                 taken[event.start : event.end] = b"\x01" * (event.end - event.start)
                 pos = event.end
         for match in names.ENGLISH_HEADER.finditer(text):
+            if any(taken[match.start() : match.end()]):
+                continue
             name = (match.group("name") or match.group("name2") or "").strip()
+            kind = next(
+                (k for k in ("duties", "requirements", "summary") if match.group(k)), "duties"
+            )
             end = match.end()
             colon = re.match(r"\s*[:：]", text[end:])
             events.append(
@@ -417,8 +474,9 @@ class Reader:
                     match.start(),
                     end + (colon.end() if colon else 0),
                     "header",
-                    header="duties",
+                    header=kind,
                     name=name,
+                    colon=bool(colon),
                 )
             )
             taken[match.start() : end] = b"\x01" * (end - match.start())
@@ -489,7 +547,15 @@ class Reader:
             end = kw_end  # 二、岗位职责业务部总监/经理-负责…
         else:
             return None
-        return _Event(start, end, "header", header=kind, name=name if valid else "")
+        return _Event(
+            start,
+            end,
+            "header",
+            header=kind,
+            name=name if valid else "",
+            keyword=match.group(),
+            colon=text[kw_end:end].strip() in (":", "："),
+        )
 
     def _apply_event(self, event: _Event, line_start: bool):
         if event.kind == "header":
@@ -500,6 +566,7 @@ class Reader:
             self.target = (event.kind, [])
 
     def _apply_header(self, event: _Event):
+        self._flush_unnumbered(keep=True)
         number = None
         in_section = False
         # "3.业务助理职责:" — the number belongs to the heading, not to an item.
@@ -519,11 +586,18 @@ class Reader:
         self.pending_heading = ""
         self.sibling_positions = False
         kind, name = event.header, event.name
+        self.colon_header = event.colon and kind in ("duties", "department", "mixed", "authority")
         if kind == "container":
             self._ensure_block(DEPARTMENT)
             self.positions_follow = True
             self.mode = DUTIES
             self.section = None
+            return
+        if kind == "kpis":
+            # 考核指标: targets listed apart from the duties, kept in a section of their own.
+            self._ensure_block()
+            self.mode = KPIS
+            self._new_section(event.keyword)
             return
         if kind in ("summary", "requirements"):
             if (
@@ -587,6 +661,13 @@ class Reader:
             if boundary or (n == self.cn_last + 1 and n >= 2):
                 return "section"
             return None
+        if style == "sub":
+            # 1.1, 1.2 under item 1: its children; anything else is a number in a sentence.
+            if self.parent is None or event.parent_number != self.last0:
+                return None
+            if self.in_children and self.style1 == "sub" and n == self.last1 + 1:
+                return "child"
+            return "children" if not self.in_children and n == 1 else None
         if self.mode == REQUIREMENTS and style != "hier":
             return (
                 "requirement"
@@ -648,6 +729,8 @@ class Reader:
         return None
 
     def _apply_marker(self, event: _Event, action: str, gap: str, line_start: bool):
+        self._flush_unnumbered(keep=action == "section")
+        self.colon_header = False
         if event.page:
             self.warn(_("Dropped a page number: %(text)s") % {"text": event.page})
         heading = lost = ""
@@ -758,6 +841,25 @@ class Reader:
             self._close()
             self._add_item(event, level=1, line_start=line_start)
 
+    def _flush_unnumbered(self, keep: bool):
+        """Duties written without numbers under “岗位职责：”: one per line, or per ； clause."""
+        lines, self.unnumbered = self.unnumbered, []
+        if not lines:
+            return
+        if not keep:
+            for line in lines:
+                self.warn(
+                    _("Ignored text that is not a numbered item: %(text)s") % {"text": _short(line)}
+                )
+            return
+        section = self._ensure_section()
+        for line in lines:
+            for part in re.split(r"[;；]", line):
+                if clean_item_text(part):
+                    item = Item(text=part)
+                    item._mode = self.mode
+                    section.items.append(item)
+
     def _drop_pending_heading(self):
         if self.pending_heading:
             self.warn(
@@ -858,6 +960,7 @@ class Reader:
     # -- tables ------------------------------------------------------------------
 
     def _start_row(self, number: str):
+        self._flush_unnumbered(keep=True)
         self._close()
         self._close_row()
         self._drop_pending_heading()
@@ -929,6 +1032,7 @@ class Reader:
         return True
 
     def _read_table(self, table: Table):
+        self._flush_unnumbered(keep=True)
         self._close()
         self._close_row()
         roles: list[str | None] = []
@@ -937,10 +1041,9 @@ class Reader:
                 roles = [column_role(c) for c in cells]
                 continue
             if not roles:
-                # Not a duty table: read its cells as paragraphs.
-                for cell in cells:
-                    for line in cell.split("\n"):
-                        self._read_paragraph(line)
+                # Not a duty table (a job-description form, or layout): its cells as paragraphs.
+                for line in _form_lines(cells):
+                    self._read_paragraph(line)
                 continue
             self._table_row(
                 dict(zip(roles, cells, strict=False))
@@ -981,6 +1084,42 @@ class Reader:
         self._ensure_section().items.append(item)
 
 
+def _label(text: str) -> str:
+    """The label of a form cell (岗位名称, 直接上级, 岗位职责 …), or ''."""
+    label = text.strip().rstrip(":：").strip()
+    if not label or len(label) > 10 or "\n" in label:
+        return ""
+    probe = label + "：x"
+    if names.POSITION_FIELD.match(probe) or names.UNIT_FIELD.match(probe):
+        return label
+    if names.REPORTS_TO.fullmatch(label + "：") or names.DIRECT_REPORTS.fullmatch(label + "："):
+        return label
+    match = names.HEADER.fullmatch(label)
+    return label if match and not match.group("name") else ""
+
+
+def _form_lines(cells: list[str]) -> list[str]:
+    """The lines of a form row: “岗位名称 | 销售经理” reads as “岗位名称：销售经理”."""
+    lines: list[str] = []
+    index = 0
+    while index < len(cells):
+        cell = cells[index].strip()
+        value = cells[index + 1].strip() if index + 1 < len(cells) else ""
+        label = _label(cell)
+        if label and value and not _label(value):
+            values = [v.strip() for v in value.split("\n") if v.strip()]
+            if len(values) == 1 and not names.HEADER.fullmatch(label):
+                lines.append(f"{label}：{values[0]}")
+            else:
+                lines.append(f"{label}：")
+                lines.extend(values)
+            index += 2
+            continue
+        lines.extend(v for v in cell.split("\n") if v.strip())
+        index += 1
+    return lines
+
+
 def _by_role(roles, cells) -> dict:
     data = {}
     for role, cell in zip(roles, cells, strict=False):
@@ -1018,6 +1157,15 @@ def _marker_event(match: re.Match) -> _Event:
     if groups["hier"]:
         last = re.split(r"[.．]", groups["hier"].rstrip(".．"))[-1]
         return _Event(match.start(), match.end(), "marker", "hier", int(last))
+    if groups["sub"]:
+        return _Event(
+            match.start(),
+            match.end(),
+            "marker",
+            "sub",
+            int(groups["subnum"]),
+            parent_number=int(groups["subparent"]),
+        )
     if groups["pnum"]:
         return _Event(match.start(), match.end(), "marker", "paren", int(groups["pnum"]))
     if groups["pcn"]:
@@ -1072,6 +1220,8 @@ def finish(document: Document, reader: Reader) -> Document:
                     continue
                 item.text = text
                 mode = getattr(item, "_mode", DUTIES)
+                if mode == KPIS and not item.kpis:
+                    item.kpis = parse_kpis(text)
                 if item.kind != AUTHORITY:
                     item.kind = (
                         AUTHORITY if mode == AUTHORITIES or _AUTHORITY.search(text) else DUTY

@@ -252,3 +252,34 @@ def test_json_shape_of_a_document():
     (section,) = block["sections"]
     assert set(section) == {"title", "items"}
     assert set(section["items"][0]) == {"text", "kind", "process_steps", "forms", "kpis"}
+
+
+def test_docx_job_description_form_table():
+    # The common Word form: label cells beside value cells, long values merged across.
+    def build(document):
+        document.add_paragraph("岗位说明书")
+        rows = [
+            ["岗位名称", "销售经理", "所属部门", "销售部"],
+            ["直接上级", "销售总监", "直接下级", "销售代表、销售内勤"],
+            ["岗位概述", "负责公司产品的销售与客户管理。", "", ""],
+            ["岗位职责", "1、制定年度销售计划；\n2、管理销售团队；", "", ""],
+            ["考核指标", "销售任务完成率达90%以上", "", ""],
+            ["任职资格", "1、本科以上学历；\n2、五年以上销售经验。", "", ""],
+        ]
+        table = document.add_table(rows=len(rows), cols=4)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+        for r in range(2, len(rows)):
+            table.cell(r, 1).merge(table.cell(r, 3))
+
+    document = read(_docx(build), "form.docx")
+    (block,) = document.blocks
+    assert (block.kind, block.name, block.reports_to) == ("position", "销售经理", "销售总监")
+    assert block.direct_reports == ["销售代表", "销售内勤"]
+    assert block.summary == "负责公司产品的销售与客户管理。"
+    assert block.requirements == ["本科以上学历", "五年以上销售经验"]
+    duties, kpis = block.sections
+    assert [i.text for i in duties.items] == ["制定年度销售计划", "管理销售团队"]
+    assert kpis.items[0].kpis[0].comparison == ">="
+    assert any("销售部" in w for w in document.warnings)

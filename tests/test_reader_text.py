@@ -382,3 +382,87 @@ def test_shuffled_table_rows_go_to_the_position_their_number_names():
 def test_warnings_name_what_was_not_read():
     document = parse_text("永远价值大于价格，\n销售部部门职责:1、负责销售")
     assert any("永远价值大于价格" in w for w in document.warnings)
+
+
+# -- job-description forms and other common shapes ---------------------------------------
+
+
+def test_fields_of_a_job_description_form():
+    block = _only(
+        "职位说明书\n职位名称：人力资源专员\n所属部门：人力资源部\n直接上级：人力资源经理\n直接下级：无\n"
+        "职位概述：负责公司招聘、培训等人事工作。\n岗位职责：\n1．制定招聘计划；\n2．组织员工培训。\n"
+        "任职资格：\n1．大专及以上学历；\n2．两年以上人事工作经验。"
+    )
+    assert (block.kind, block.name, block.reports_to, block.direct_reports) == (
+        "position",
+        "人力资源专员",
+        "人力资源经理",
+        [],
+    )
+    assert block.summary == "负责公司招聘、培训等人事工作。"
+    assert [i.text for i in block.items] == ["制定招聘计划", "组织员工培训"]
+    assert block.requirements == ["大专及以上学历", "两年以上人事工作经验"]
+
+
+def test_english_job_description():
+    block = _only(
+        "Job Title: Sales Manager\nReports to: General Manager\n\nKey Responsibilities:\n"
+        "- Develop the annual sales plan.\n- Lead the sales team.\n\nRequirements:\n"
+        "- Bachelor's degree.\n- 5 years of sales experience."
+    )
+    assert (block.name, block.reports_to) == ("Sales Manager", "General Manager")
+    assert [i.text for i in block.items] == ["Develop the annual sales plan", "Lead the sales team"]
+    assert block.requirements == ["Bachelor's degree", "5 years of sales experience"]
+
+
+def test_duties_without_numbers_after_a_heading_with_a_colon():
+    block = _only(
+        "采购员岗位职责：\n负责询价、比价、议价；负责采购合同的签订\n负责到货跟踪\n任职要求：大专以上学历"
+    )
+    assert [i.text for i in block.items] == [
+        "负责询价、比价、议价",
+        "负责采购合同的签订",
+        "负责到货跟踪",
+    ]
+    assert block.requirements == ["大专以上学历"]
+
+
+def test_an_introduction_before_a_numbered_list_is_not_a_duty():
+    block = _only(
+        "销售岗位职责和权限:销售人员负责与客户接触。\n他们的职责如下:\n-开展市场调研。\n-谈判并签订销售合同。"
+    )
+    assert [i.text for i in block.items] == ["开展市场调研", "谈判并签订销售合同"]
+
+
+def test_kpis_listed_apart_from_the_duties_get_a_section_of_their_own():
+    block = _only(
+        "仓库管理员岗位职责\n1、负责仓库物资的收发;\n2、完成领导交办的其他工作。\n考核指标：\n"
+        "1、账物相符率100%；\n2、盘点差错率低于0.5%。"
+    )
+    duties, kpis = block.sections
+    assert [i.text for i in duties.items] == ["负责仓库物资的收发", "完成领导交办的其他工作"]
+    assert kpis.title == "考核指标"
+    assert [(k.metric, k.comparison, k.target) for i in kpis.items for k in i.kpis] == [
+        ("账物相符率", "=", 100),
+        ("盘点差错率", "<", 0.5),
+    ]
+
+
+def test_two_level_numbers_are_the_items_of_the_item_above():
+    document = parse_text(
+        "质量部部门职责\n1. 负责质量管理体系的建立和维护。\n   1.1 组织编写质量手册；\n"
+        "   1.2 组织内部审核。\n2. 负责来料检验，在2.5个工作日内回复。"
+    )
+    (block,) = document.blocks
+    assert [(s.title, [i.text for i in s.items]) for s in block.sections] == [
+        ("负责质量管理体系的建立和维护", ["组织编写质量手册", "组织内部审核"]),
+        ("", ["负责来料检验，在2.5个工作日内回复"]),
+    ]
+
+
+def test_department_overview_is_its_summary():
+    block = _only(
+        "采购部部门职责\n一、部门概述\n采购部负责物资采购。\n二、部门职能\n1、负责编制采购计划。"
+    )
+    assert block.summary == "采购部负责物资采购。"
+    assert [i.text for i in block.items] == ["负责编制采购计划"]
