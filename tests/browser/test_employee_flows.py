@@ -116,3 +116,30 @@ def test_no_page_requests_anything_from_the_internet(page, live_server, hr, deep
     # The pages did load their own scripts and styles.
     assert any(u.endswith("/static/css/site.css") for u in loaded)
     assert any("/static/admin/" in u for u in loaded)
+
+
+def test_the_flows_work_with_javascript_off(chromium, live_server, employee, deep_org, monkeypatch):
+    """Scripts only enhance: sub-units, search and the language menu work without them."""
+    monkeypatch.setattr("departments.views.CHART_UNIT_BUDGET", 3)
+    context = chromium.new_context(java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, live_server, "emp", "emp-pass-123")
+        # A unit at the edge of the chart: without the script its sub-units are a link away.
+        page.click("details.more[data-subtree='/chart/subtree/SALES/'] > summary")
+        page.click("a.subtree-link[href='/chart/?root=SALES']")
+        page.wait_for_url("**/chart/?root=SALES")
+        page.click("a.unit-name:text('华东组')")
+        page.wait_for_url("**/departments/TEAM/")
+        page.fill("#site-search", "销售部的职责是什么")
+        page.press("#site-search", "Enter")
+        page.wait_for_url("**/search/**")
+        assert page.locator(".results > section h2 a").first.inner_text() == "销售部"
+        page.select_option("#language", "en")
+        page.click(".lang-switch button")  # hidden only when the script submits on change
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert "/search/" in page.url
+    finally:
+        context.close()
