@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from reader import names
 from reader.files import Table
-from reader.kpi import looks_like_kpi, parse_kpis
+from reader.kpi import chinese_number, looks_like_kpi, parse_kpis
 from reader.model import (
     AUTHORITY,
     DEPARTMENT,
@@ -70,8 +70,6 @@ _STRUCTURE = re.compile(
     r"组织架构|组织结构|组织机构|組織架構|組織結構|人员配备|人員配備|人员装备|人員裝備|人员配置|人員配置"
 )
 _COMMENTARY = re.compile(r"(?:这只是|這只是|以上只是|以上是|综上所述|綜上所述)")
-_CJK_END = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]$")
-_CJK_START = re.compile(r"^[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 DUTIES, MIXED, AUTHORITIES, SUMMARY, REQUIREMENTS, KPIS = (
     "duties",
@@ -99,14 +97,17 @@ class _Event:
     colon: bool = False
 
 
-def _separator(parts: list[str], right: str) -> str:
-    """A space between Latin words joined from two lines; nothing between Chinese ones."""
-    # A line break, which tidy() removes between Chinese characters and turns
-    # into a space between words; heading_text() cuts a lead-in line at it.
+def _separator(parts: list[str]) -> str:
+    """What joins a line to the text of the lines before it.
+
+    A line break: tidy() removes it between Chinese characters and turns it
+    into a space between words, and heading_text() can cut a lead-in at it.
+    """
     return "\n" if parts else ""
 
 
 def clean_item_text(text: str) -> str:
+    """Text without its number's leftovers, trailing ; ； 。 or Word's wrap spaces."""
     return tidy(text).lstrip(_LEADING).rstrip(_TRAILING).strip()
 
 
@@ -129,8 +130,6 @@ def repeated_heading(text: str) -> tuple[str, str]:
 
 
 def _cn_value(text: str) -> int:
-    from reader.kpi import chinese_number
-
     return chinese_number(text) or 0
 
 
@@ -243,12 +242,12 @@ class Reader:
             if line_start:
                 self._lead = [text]
             else:
-                self._lead.append(_separator(self._lead, text) + text)
+                self._lead.append(_separator(self._lead) + text)
             return
         kind = self.target[0]
         if kind == "item":
             parts = self.target[2]
-            parts.append((_separator(parts, text) if line_start else "") + text)
+            parts.append((_separator(parts) if line_start else "") + text)
         elif kind in ("title", "up", "down", "summary", "requirement"):
             self.target[1].append(text)
 
@@ -515,8 +514,8 @@ class Reader:
         start = name_start if valid else kw_start
         # Only the last few characters matter; slicing from 0 would be quadratic.
         before = text[max(0, start - 40) : start].rstrip()
-        if start > 40 and not before:
-            before = " "
+        if not before and start > 40 and text[:start].strip():
+            before = text[:start].rstrip()[-40:]
         at_boundary = not before or bool(
             _DELIMITER_END.search(before)
             or re.search(rf"(?:[{_CN_NUM}\d]\s*[、.．]|[)）])$", before)
