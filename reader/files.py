@@ -291,6 +291,12 @@ def read_docx(data: bytes) -> list[Paragraph | Table]:
             text = part.text
             if text.strip():
                 text = numbering.mark(part) + text
+                style = (part.style.name if part.style is not None else "").lower()
+                if style.startswith(
+                    ("heading", "title", "标题", "標題")
+                ) and not text.rstrip().endswith((":", "：")):
+                    # A Word heading is a heading even without the colon typed after it.
+                    text = text.rstrip() + "："
             elements.append(Paragraph(text))
             total += len(text.encode("utf-8"))
         elif isinstance(part, DocxTable):

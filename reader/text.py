@@ -253,12 +253,41 @@ COLUMN_ROLES = {
 _ROLE_OF = {name.lower(): role for role, names in COLUMN_ROLES.items() for name in names}
 
 
-def column_role(text: str) -> str | None:
-    return _ROLE_OF.get(re.sub(r"[\s:：]", "", text).lower())
+# Header cells not in the lists above are recognised by their words, checked in
+# this order: 职责要求简要说明 is a KPI column although it says 职责.
+_ROLE_WORDS = [
+    ("number", re.compile(r"^(?:序号|序號|编号|編號|no\.?)$")),
+    ("kpis", re.compile(r"指标|指標|标准|標準|职责要求|職責要求|考核|衡量|kpi")),
+    ("steps", re.compile(r"流程|步骤|步驟")),
+    ("forms", re.compile(r"记录|記錄|表单|表單|表格")),
+    ("authority", re.compile(r"权限|權限|职权|職權")),
+    (
+        "duty",
+        re.compile(r"职责|職責|工作内容|工作內容|职能|職能|工作任务|工作任務|duties|responsibilit"),
+    ),
+    (
+        "position",
+        re.compile(r"^(?:岗位|崗位|职位|職位|职务|職務)(?:名称|名稱)?$|^position|^job title"),
+    ),
+]
 
 
-def is_column_header(cells: list[str]) -> bool:
-    roles = [column_role(c) for c in cells if c.strip()]
+def column_role(text: str, strict: bool = False) -> str | None:
+    """The role of a table column from its header; ``strict`` accepts only the usual names.
+
+    Lines of flattened text are judged strictly: “3.业务助理职责:” says 职责 but
+    is a heading, not a column.
+    """
+    key = re.sub(r"[\s:：]", "", text).lower()
+    if key in _ROLE_OF:
+        return _ROLE_OF[key]
+    if strict or not key or len(key) > 12:
+        return None
+    return next((role for role, words in _ROLE_WORDS if words.search(key)), None)
+
+
+def is_column_header(cells: list[str], strict: bool = False) -> bool:
+    roles = [column_role(c, strict) for c in cells if c.strip()]
     return len(roles) >= 2 and all(roles) and "duty" in roles
 
 
@@ -291,10 +320,10 @@ def find_tables(lines: list[str]) -> list[Paragraph | Table | ColumnHeader]:
                 continue
         names = []
         probe = index
-        while probe < count and lines[probe].strip() and column_role(lines[probe]):
+        while probe < count and lines[probe].strip() and column_role(lines[probe], strict=True):
             names.append(lines[probe].strip())
             probe += 1
-        if len(names) >= 3 and is_column_header(names):
+        if len(names) >= 3 and is_column_header(names, strict=True):
             elements.append(ColumnHeader(names))
             index = probe
             continue

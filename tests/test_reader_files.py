@@ -283,3 +283,32 @@ def test_docx_job_description_form_table():
     assert [i.text for i in duties.items] == ["制定年度销售计划", "管理销售团队"]
     assert kpis.items[0].kpis[0].comparison == ">="
     assert any("销售部" in w for w in document.warnings)
+
+
+def test_docx_headings_and_a_table_with_other_column_names():
+    def build(document):
+        document.add_heading("客服专员岗位职责", level=1)
+        document.add_paragraph("负责接听客户来电，解答客户咨询")
+        document.add_paragraph("负责客户投诉的登记与跟进")
+        document.add_heading("任职要求", level=2)
+        document.add_paragraph("大专以上学历")
+        rows = [
+            ["序号", "主要工作内容", "工作标准"],
+            ["1", "负责客户回访", "回访率不低于95%"],
+            ["2", "负责整理客户档案", "每月5日前完成"],
+        ]
+        table = document.add_table(rows=3, cols=3)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+
+    (block,) = read(_docx(build), "duties.docx").blocks
+    assert (block.name, block.requirements) == ("客服专员", ["大专以上学历"])
+    assert [i.text for i in block.items] == [
+        "负责接听客户来电，解答客户咨询",
+        "负责客户投诉的登记与跟进",
+        "负责客户回访",
+        "负责整理客户档案",
+    ]
+    assert block.items[2].kpis[0].comparison == ">="
+    assert block.items[3].kpis[0].deadline.day == 5
