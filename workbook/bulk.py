@@ -24,7 +24,8 @@ from django.conf import settings
 from django.db import connections, models, router
 from django.utils import timezone
 
-PAGE = 2000
+PAGE = 2000  # rows per COPY chunk or executemany call
+COPY_READ = 1 << 20  # characters psycopg2 asks for at a time
 
 # Fields whose Python value is already what the database driver takes.
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
@@ -87,24 +88,63 @@ def _quoted(fields, connection) -> str:
     return ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
 
-def _write(model, fields, columns, using):
-    """Insert the rows given as columns (lists of database values, one per field)."""
+class _Stream:
+    """A file for COPY FROM whose text is made one chunk of rows at a time, as it is read.
+
+    The server inserts one chunk while the next is being formatted: on two
+    cores the two overlap, and the whole text is never held in memory.
+    """
+
+    def __init__(self, chunks):
+        self._chunks = chunks
+        self._current = io.StringIO()
+
+    def read(self, size=-1):
+        while True:
+            data = self._current.read(size)
+            if data or self._chunks is None:
+                return data
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                self._chunks = None
+                return ""
+            self._current = io.StringIO(chunk)
+
+
+def _write(model, fields, chunks, using):
+    """Insert rows; ``chunks`` yields them as columns (lists of database values, one per field)."""
     connection = connections[using]
     table = connection.ops.quote_name(model._meta.db_table)
     if connection.vendor == "postgresql":
-        texts = [_copy_column(values, field) for values, field in zip(columns, fields, strict=True)]
-        buffer = io.StringIO("\n".join(map("\t".join, zip(*texts, strict=True))) + "\n")
+        texts = (
+            "".join(
+                line + "\n"
+                for line in map(
+                    "\t".join,
+                    zip(*map(_copy_column, columns, fields), strict=True),
+                )
+            )
+            for columns in chunks
+        )
         # Errors as Django's (IntegrityError …), as bulk_create would raise them.
         with connection.cursor() as cursor, connection.wrap_database_errors:
-            cursor.copy_expert(f"COPY {table} ({_quoted(fields, connection)}) FROM STDIN", buffer)
+            cursor.copy_expert(
+                f"COPY {table} ({_quoted(fields, connection)}) FROM STDIN",
+                _Stream(texts),
+                COPY_READ,  # size (positional: Django's debug cursor takes no keywords)
+            )
         return
     marks = ", ".join(["%s"] * len(fields))
     # Only table and column names from the model's meta, quoted, enter the SQL.
     sql = f"INSERT INTO {table} ({_quoted(fields, connection)}) VALUES ({marks})"  # noqa: S608
-    rows = list(zip(*columns, strict=True))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), PAGE):
-            cursor.executemany(sql, rows[start : start + PAGE])
+        for columns in chunks:
+            cursor.executemany(sql, list(zip(*columns, strict=True)))
+
+
+def _slices(items):
+    for start in range(0, len(items), PAGE):
+        yield items[start : start + PAGE]
 
 
 def _new_ids(connection, model, count: int) -> list:
@@ -137,7 +177,7 @@ def insert(objs, model=None, using=None):
         setattr(obj, pk.attname, value)
         obj._state.adding = False
         obj._state.db = using
-    _write(model, fields, _columns_of(objs, fields, connection), using)
+    _write(model, fields, (_columns_of(part, fields, connection) for part in _slices(objs)), using)
     return objs
 
 
@@ -147,7 +187,10 @@ def insert_plain(model, rows, columns, using=None):
         return
     using = using or router.db_for_write(model)
     fields = [model._meta.get_field(c) for c in columns]
-    _write(model, fields, [list(c) for c in zip(*rows, strict=True)], using)
+    rows = list(rows)
+    _write(
+        model, fields, ([list(c) for c in zip(*part, strict=True)] for part in _slices(rows)), using
+    )
 
 
 def insert_history(objs, model, user=None, update=False, using=None):
@@ -176,11 +219,18 @@ def insert_history(objs, model, user=None, update=False, using=None):
         if f.attname in tracked or not f.primary_key  # not history_id
     ]
     sources = [model._meta.get_field(f.name) for f in fields if f.attname in tracked]
-    values = iter(_columns_of(objs, sources, connection))
-    columns = [
-        next(values)
-        if f.attname in tracked
-        else [fixed.get(f.attname, f.get_db_prep_save(f.get_default(), connection))] * len(objs)
+    constants = {
+        f.attname: fixed.get(f.attname, f.get_db_prep_save(f.get_default(), connection))
         for f in fields
-    ]
-    _write(history, fields, columns, using)
+        if f.attname not in tracked
+    }
+
+    def chunks():
+        for part in _slices(objs):
+            values = iter(_columns_of(part, sources, connection))
+            yield [
+                next(values) if f.attname in tracked else [constants[f.attname]] * len(part)
+                for f in fields
+            ]
+
+    _write(history, fields, chunks(), using)

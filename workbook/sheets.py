@@ -212,16 +212,18 @@ def read_rows(workbook: Workbook, sheet: str, header: list, body, first_row: int
             workbook.problems.append((sheet, 1, column, _("This column is missing.")))
         return
     rows = workbook.sheets.setdefault(sheet, [])
-    folded = [c in FOLDED_COLUMNS for c in mapped]
+    # (cell index, column, folded?) of the columns this sheet knows, left to right.
+    targets = [(i, c, c in FOLDED_COLUMNS) for i, c in enumerate(mapped) if c is not None]
     for number, cells in enumerate(body, start=first_row + 1):
-        values = {}
-        for canonical, fold, cell in zip(mapped, folded, cells, strict=False):
-            if canonical is None:
+        values = {}  # empty cells are left out: Row.get() gives "" for them
+        count = len(cells)
+        for index, canonical, fold in targets:
+            if index >= count:
+                break
+            cell = cells[index]
+            if cell is None or cell == "":
                 continue
-            text = cell if type(cell) is str else ("" if cell is None else str(cell))
-            if not text:
-                values[canonical] = text
-                continue
+            text = cell if type(cell) is str else str(cell)
             if len(text) > MAX_CELL_CHARS:
                 workbook.problems.append(
                     (
@@ -238,8 +240,9 @@ def read_rows(workbook: Workbook, sheet: str, header: list, body, first_row: int
             text = text.strip(" \t\r\n\u3000\u00a0")
             if fold:  # NFKC leaves ASCII as it is
                 text = (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()
-            values[canonical] = text
-        if not any(values.values()):
+            if text:
+                values[canonical] = text
+        if not values:
             continue  # blank rows, and spreadsheets padded with empty rows
         if len(rows) >= MAX_ROWS_PER_SHEET:
             workbook.problems.append(
