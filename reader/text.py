@@ -154,6 +154,7 @@ def join_page_breaks(lines: list[str]) -> tuple[list[str], list[str]]:
     if current:
         paragraphs.append(current)
 
+    warnings: list[str] = []
     run: list[int] = []  # paragraph indexes whose first line is the next page mark
     expected = 1
     for p_index, para in enumerate(paragraphs):
@@ -161,32 +162,69 @@ def join_page_breaks(lines: list[str]) -> tuple[list[str], list[str]]:
         if match and int(match.group(1)) == expected:
             run.append(p_index)
             expected += 1
-    if len(run) < 2:
-        return lines, []
-    lengths = sorted(sum(len(lines[i]) for i in paragraphs[p]) for p in run)
-    cuts = sum(
-        1 for p in run[1:] if p > 0 and not _ENDS_SENTENCE.search(lines[paragraphs[p - 1][-1]])
-    )
-    if lengths[len(lengths) // 2] < 100 or cuts * 2 < len(run) - 1:
+    if len(run) >= 2:
+        lengths = sorted(sum(len(lines[i]) for i in paragraphs[p]) for p in run)
+        cuts = sum(
+            1 for p in run[1:] if p > 0 and not _ENDS_SENTENCE.search(lines[paragraphs[p - 1][-1]])
+        )
+        if lengths[len(lengths) // 2] < 100 or cuts * 2 < len(run) - 1:
+            run = []
+        else:
+            warning = _(
+                "Removed %(count)d page-break markers (%(first)s … %(last)s) and rejoined the text."
+            )
+            warnings.append(warning % {"count": len(run), "first": "1、", "last": f"{len(run)}、"})
+    else:
+        run = []
+    marks = set(run)
+    for p_index in range(1, len(paragraphs)):
+        if p_index not in marks and _lone_page_mark(lines, paragraphs, p_index):
+            marks.add(p_index)
+            mark = _PAGE_MARK.match(lines[paragraphs[p_index][0]]).group().strip()
+            warnings.append(
+                _("Removed the page-break marker %(mark)s and rejoined the text.") % {"mark": mark}
+            )
+    if not marks:
         return lines, []
 
-    marks = set(run)
     joined: list[str] = []
     for p_index, para in enumerate(paragraphs):
         texts = [lines[i] for i in para]
         if p_index in marks:
             texts[0] = _PAGE_MARK.sub("", texts[0], count=1)
-            if p_index != run[0] and joined:
+            if (not run or p_index != run[0]) and joined:
                 joined[-1] = joined[-1].rstrip() + texts[0].lstrip()
                 joined.extend(texts[1:])
                 continue
         if joined:
             joined.append("")
         joined.extend(texts)
-    warning = _(
-        "Removed %(count)d page-break markers (%(first)s … %(last)s) and rejoined the text."
-    )
-    return joined, [warning % {"count": len(run), "first": "1、", "last": f"{len(run)}、"}]
+    return joined, warnings
+
+
+_INLINE_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})\s*[.．、]")
+
+
+def _lone_page_mark(lines: list[str], paragraphs: list[list[int]], p_index: int) -> bool:
+    """One page marker left in a pasted part of a scraped page: ``…实施;15`` + ``2、. 负责…``.
+
+    The line before must be a page's text (three or more items run together)
+    whose last sentence is cut, and the number must not be the next item of its
+    list: a list of one item a line has none of these.
+    """
+    match = _PAGE_MARK.match(lines[paragraphs[p_index][0]])
+    if not match or int(match.group(1)) < 2:
+        return False
+    previous = [lines[i] for i in paragraphs[p_index - 1]]
+    last = previous[-1].rstrip()
+    if _ENDS_SENTENCE.search(last):
+        return False
+    numbers = [int(n) for n in _INLINE_NUMBER.findall(last)]
+    if len(numbers) < 3:
+        return False
+    tail = re.search(r"(\d{1,3})$", last)
+    pending = int(tail.group(1)) if tail else numbers[-1] + 1
+    return int(match.group(1)) not in (numbers[-1] + 1, pending)
 
 
 # -- repeated titles --------------------------------------------------------

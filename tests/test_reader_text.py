@@ -467,3 +467,18 @@ def test_department_overview_is_its_summary():
     )
     assert block.summary == "采购部负责物资采购。"
     assert [i.text for i in block.items] == ["负责编制采购计划"]
+
+
+def test_one_page_marker_left_in_a_pasted_part_of_a_page():
+    # HR pastes only 售后服务部 from seed 001: one page marker, no run 1、 2、 3、.
+    text = (
+        "售后服务部部门职能:11. 负责售后服务单据的统计归档;12. 负责服务工具及设备的管理;"
+        "13. 负责产品质量信息的汇总和反馈;14. 负责年度、季度、月度保外维修计划的制定及实施;15"
+        "\n\n2、. 负责本部门车辆的管理与维护;16. 负责完成公司交办的其他工作。"
+    )
+    block = _only(text)
+    assert [i.text for i in block.items][-2:] == [
+        "负责本部门车辆的管理与维护",
+        "负责完成公司交办的其他工作",
+    ]
+    assert any("2、" in w for w in parse_text(text).warnings)
