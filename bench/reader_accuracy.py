@@ -1,6 +1,6 @@
 """Accuracy of the document reader on the seed documents (issue 5, part 6).
 
-For every ``tests/seeds/<seed>.txt`` with a reviewed ``tests/seeds/expected/<seed>.json``:
+For every ``fixtures/seeds/<seed>.txt`` with a reviewed ``tests/seeds/expected/<seed>.json``:
 
 * items: precision and recall of item texts, exact match (a multiset: an item
   read twice counts twice);
@@ -31,7 +31,8 @@ django.setup()
 
 from reader import read  # noqa: E402
 
-SEEDS = ROOT / "tests" / "seeds"
+SEEDS = ROOT / "fixtures" / "seeds"
+EXPECTED = ROOT / "tests" / "seeds" / "expected"
 STRUCTURE = ("structured", "comparison", "target", "unit", "period", "deadline")
 
 
@@ -51,7 +52,7 @@ def _kpis(blocks):
 
 
 def measure(seed: Path) -> dict:
-    expected = json.loads((SEEDS / "expected" / f"{seed.stem}.json").read_text(encoding="utf-8"))
+    expected = json.loads((EXPECTED / f"{seed.stem}.json").read_text(encoding="utf-8"))
     started = time.perf_counter()
     got = read(seed.read_bytes(), seed.name).as_dict()
     seconds = time.perf_counter() - started

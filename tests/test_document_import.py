@@ -1,5 +1,7 @@
 """Saving a parsed duty document: editable item text, name matching, workbook rows, the admin flow."""
 
+from pathlib import Path
+
 import pytest
 
 from departments.models import Department
@@ -7,6 +9,7 @@ from kpis.models import Form, Kpi
 from orgduties.numbering import number_items
 from positions.models import Position
 from tests.conftest import make_department
+from tests.pages import soup
 from workbook.documents import (
     NEW,
     USE_DEPARTMENT,
@@ -146,3 +149,99 @@ def test_a_new_department_goes_below_its_parent(org):
     unit = Department.objects.get(name="售后服务部")
     assert unit.parent.code == "CO"
     assert Department.objects.tree_problems() == []
+
+
+# -- the admin flow --------------------------------------------------------------
+
+SEED_001 = Path(__file__).parent.parent / "fixtures" / "seeds" / "001_711477e20c8f78cf.txt"
+
+
+def after_sales_text():
+    """Seed 001's 售后服务部 functions as HR would paste them, page marker and all."""
+    text = SEED_001.read_text(encoding="utf-8")
+    return text[text.index("售后服务部部门职能") : text.index("售后服务部经理岗位职责")]
+
+
+def management_data(page):
+    """The check page's form as a browser would post it back."""
+    form = page.find("form", id="document-check")
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "checkbox"):
+            continue
+        if field.name == "textarea":
+            data[name] = field.get_text().removeprefix("\n")
+        elif field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            data[name] = chosen.get("value", "") if chosen else ""
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def test_pasted_department_text_is_checked_then_saved_to_the_department(hr_client, org):
+    url = "/admin/workbook/document/?department=SALES"
+    page = soup(hr_client.post(url, {"text": after_sales_text()}))
+    items = page.find("textarea", attrs={"name": "form-0-items_text"}).get_text()
+    assert "15. 负责本部门车辆的管理与维护" in items  # the page marker 2、 is gone
+    assert not org["sales"].functions.exists()
+
+    data = management_data(page)
+    assert data["form-0-use"] == "department" and data["form-0-target"] == "SALES"
+    preview = soup(hr_client.post(url, data | {"check": "1"}))
+    created = preview.select_one("#import-preview tbody tr td").get_text()
+    assert created == "16"
+    assert not org["sales"].functions.exists()
+
+    response = hr_client.post(url, data | {"save": "1"})
+    assert response.status_code == 302 and response.url == "/departments/SALES/"
+    texts = [f.text for f in org["sales"].functions.order_by("order")]
+    assert texts[-2:] == ["负责本部门车辆的管理与维护", "负责完成公司交办的其他工作"]
+    assert len(texts) == 16
+
+
+def test_an_unmatched_block_is_saved_only_after_hr_chooses_where(hr_client, org):
+    text = "售后服务部经理岗位职责:直接上级:总经理1. 负责制定每月的服务计划;2. 负责本部门车辆管理。"
+    page = soup(hr_client.post("/admin/workbook/document/", {"text": text}))
+    data = management_data(page)
+    assert data["form-0-use"] == "position"
+    assert data["form-0-target"] == ""  # no such position: nothing is created by default
+    refused = soup(hr_client.post("/admin/workbook/document/", data | {"save": "1"}))
+    assert refused.select(".errorlist")
+    assert not Position.objects.filter(title="售后服务部经理").exists()
+
+    data |= {"form-0-target": "new", "form-0-department": "SALES", "form-0-reports_to": "GM"}
+    response = hr_client.post("/admin/workbook/document/", data | {"save": "1"})
+    assert response.status_code == 302
+    created = Position.objects.get(title="售后服务部经理")
+    assert [d.text for d in created.duties.order_by("order")] == [
+        "负责制定每月的服务计划",
+        "负责本部门车辆管理",
+    ]
+    assert created.reports_to.code == "GM"
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (b"", "Paste some text"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".doc"),
+        (bytes(range(256)) * 40, ""),
+    ],
+)
+def test_bad_documents_get_a_message_and_save_nothing(hr_client, org, upload, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"file": SimpleUploadedFile("duties.doc", upload)} if upload else {"text": ""}
+    response = hr_client.post("/admin/workbook/document/", data)
+    assert response.status_code == 200
+    errors = soup(response).select(".errorlist")
+    assert errors and message in errors[0].get_text()
+    assert not org["sales"].functions.exists()
+
+
+def test_employees_cannot_import_documents(client, staff_employee):
+    client.force_login(staff_employee)
+    response = client.post("/admin/workbook/document/", {"text": after_sales_text()})
+    assert response.status_code == 403
