@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from departments.models import Department
 from kpis.models import Form, Kpi
@@ -245,3 +246,64 @@ def test_employees_cannot_import_documents(client, staff_employee):
     client.force_login(staff_employee)
     response = client.post("/admin/workbook/document/", {"text": after_sales_text()})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("how", ["upload", "paste"])
+def test_a_five_megabyte_text_gets_a_clear_message(hr_client, org, how):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = ("1. 负责销售计划的制定与实施。\n" * 200_000).encode("utf-8")[: 5 * 2**20]
+    if how == "upload":
+        data = {"file": SimpleUploadedFile("duties.txt", big)}
+    else:
+        data = {"text": big.decode("utf-8", "ignore")}
+    response = hr_client.post("/admin/workbook/document/", data)
+    assert response.status_code in (200, 400)
+    message = BeautifulSoup(response.content, "html.parser").select_one(".errorlist").get_text()
+    assert "limit" in message or "upload it as a file" in message
+    assert not org["sales"].functions.exists()
+
+
+def test_a_word_document_with_a_duty_table_is_read_in_the_admin(hr_client, org):
+    import io
+
+    import docx
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = docx.Document()
+    document.add_paragraph("销售部经理岗位职责")
+    table = document.add_table(rows=3, cols=5)
+    for row, cells in zip(
+        table.rows,
+        [
+            ["序号", "岗位职责", "流程", "相关记录", "工作指标"],
+            [
+                "1",
+                "对公司年度销售产值目标负责",
+                "1、确认个人年度销售目标",
+                "《月度总结报告》",
+                "每月销售目标产值需完成90%(含)以上",
+            ],
+            ["2", "对客户回款及时率负责", "1、明确客户付款方式", "", ""],
+        ],
+        strict=True,
+    ):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    upload = SimpleUploadedFile("职责.docx", buffer.getvalue())
+    url = "/admin/workbook/document/?position=SALES-MGR"
+
+    page = soup(hr_client.post(url, {"file": upload}))
+    data = management_data(page)
+    assert data["form-0-target"] == "SALES-MGR"
+    response = hr_client.post(url, data | {"save": "1"})
+    assert response.status_code == 302
+
+    duty = org["mgr"].duties.order_by("order").first()
+    assert duty.text == "对公司年度销售产值目标负责"
+    assert duty.step_list == ["确认个人年度销售目标"]
+    assert [f.code for f in duty.forms.all()] == ["F-MONTH"]
+    kpi = Kpi.objects.get(duty=duty)
+    assert (kpi.structure, kpi.period) == ("销售目标产值 ≥ 90 %", "monthly")

@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from departments.models import Department
 from positions.models import Position
+from reader import DocumentError, parse_kpi, read_document
+from reader.files import check_size
 from workbook.documents import (
     NEW,
     USE_DEPARTMENT,
@@ -29,10 +32,6 @@ from workbook.importer import ImportFailed, OrgImporter
 from workbook.views import IMPORT_PERMISSIONS, _require, _rows
 
 MAX_BLOCKS = 200
-
-
-def _max_bytes():
-    return getattr(settings, "DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
 
 
 class DocumentForm(forms.Form):
@@ -52,17 +51,20 @@ class DocumentForm(forms.Form):
         upload = cleaned.get("file")
         text = cleaned.get("text") or ""
         if upload is not None:
-            if upload.size > _max_bytes():
+            # A .docx may carry pictures: the file may be larger than its text, whose
+            # size the reader checks after unpacking.
+            if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
                 raise forms.ValidationError(
-                    _("The file is larger than %(limit)d MB.") % {"limit": _max_bytes() // 2**20}
+                    _("The file is larger than %(limit)d MB.")
+                    % {"limit": settings.IMPORT_MAX_UPLOAD_BYTES // 2**20}
                 )
             cleaned["data"], cleaned["filename"] = upload.read(), upload.name
         elif text.strip():
             data = text.encode("utf-8")
-            if len(data) > _max_bytes():
-                raise forms.ValidationError(
-                    _("The text is longer than %(limit)d MB.") % {"limit": _max_bytes() // 2**20}
-                )
+            try:
+                check_size(len(data))
+            except DocumentError as exc:
+                raise forms.ValidationError(str(exc)) from None
             cleaned["data"], cleaned["filename"] = data, "pasted.txt"
         else:
             raise forms.ValidationError(_("Paste some text or choose a file."))
@@ -178,12 +180,26 @@ def _where(request):
 def document_import(request):
     _require(request, IMPORT_PERMISSIONS)
     department, position = _where(request)
+    try:
+        request.POST  # noqa: B018 -- read the body here, where its size can be explained
+    except RequestDataTooBig:
+        too_long = _("The pasted text is too long to send at once: upload it as a file.")
+        return TemplateResponse(
+            request,
+            "admin/workbook/document_import.html",
+            _context(
+                request,
+                form=DocumentForm(),
+                errors=[too_long],
+                department=department,
+                position=position,
+            ),
+            status=400,
+        )
     if request.method == "POST" and "form-TOTAL_FORMS" in request.POST:
         return _check(request, department, position)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from reader import DocumentError, read_document
-
         try:
             parsed = read_document(form.cleaned_data["data"], form.cleaned_data["filename"])
         except DocumentError as exc:
@@ -264,12 +280,6 @@ def _page(request, formset, warnings, directory, report, errors=()):
     )
 
 
-def _kpi_reader():
-    from reader import parse_kpi
-
-    return parse_kpi
-
-
 def _check(request, department, position):
     formset = DecisionFormSet(request.POST)
     try:
@@ -281,7 +291,7 @@ def _check(request, department, position):
         return _page(request, formset, warnings, directory, None)
     decisions = [f.decision() for f in formset.forms]
     create_forms = request.POST.get("create_forms") == "1"
-    book, notes = build_workbook(decisions, directory, create_forms, _kpi_reader())
+    book, notes = build_workbook(decisions, directory, create_forms, parse_kpi)
     saving = "save" in request.POST
     try:
         report = OrgImporter(book, user=request.user).run(dry_run=not saving)
