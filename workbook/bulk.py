@@ -194,10 +194,13 @@ def insert_plain(model, rows, columns, using=None):
 
 
 def insert_history(objs, model, user=None, update=False, using=None):
-    """History rows for objects just created (``+``) or changed (``~``).
+    """History rows for objects just created (``+``) or changed (``~``), once written.
 
     The same rows as simple_history's ``bulk_history_create``: every tracked
-    field, the date, the type, the user and no change reason.
+    field, the date, the type, the user and no change reason. On PostgreSQL
+    the server copies the tracked fields from the rows just written (one
+    INSERT … SELECT: nothing to format or send per row); elsewhere they are
+    read from the objects, which hold the same values.
     """
     if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
@@ -224,6 +227,26 @@ def insert_history(objs, model, user=None, update=False, using=None):
         for f in fields
         if f.attname not in tracked
     }
+
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        columns, params = [], []
+        for f in fields:
+            if f.attname in tracked:
+                columns.append(quote(model._meta.get_field(f.name).column))
+            else:
+                columns.append(f"CAST(%s AS {f.db_type(connection)})")
+                params.append(constants[f.attname])
+        pk = quote(model._meta.pk.column)
+        # Only table and column names from the models' meta, quoted, enter the SQL.
+        sql = (
+            f"INSERT INTO {quote(history._meta.db_table)} ({_quoted(fields, connection)}) "  # noqa: S608
+            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} "
+            f"WHERE {pk} = ANY(%s)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, [obj.pk for obj in objs]])
+        return
 
     def chunks():
         for part in _slices(objs):
