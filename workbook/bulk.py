@@ -151,10 +151,10 @@ def _new_ids(connection, model, count: int) -> list:
     """``count`` ids from the primary key's sequence (identity or serial), in one query."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
             [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchone()[0]  # one array, not a row per id
 
 
 def insert(objs, model=None, using=None):

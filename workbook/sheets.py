@@ -223,7 +223,7 @@ def read_rows(workbook: Workbook, sheet: str, header: list, body, first_row: int
             cell = cells[index]
             if cell is None or cell == "":
                 continue
-            text = cell if type(cell) is str else str(cell)
+            text = cell if type(cell) is str else cell_text(cell)
             if len(text) > MAX_CELL_CHARS:
                 workbook.problems.append(
                     (
@@ -354,10 +354,19 @@ def _read_calamine(data: bytes) -> Workbook:
         try:
             grid = book.get_sheet_by_name(name)
             first_row = grid.start[0] + 1 if grid.start else 1
+            merged = grid.merged_cell_ranges or []
+            if not merged:
+                # Rows go straight to read_rows, which converts only the cells it keeps.
+                cells = _grid_rows(grid, name)
+                header = next(cells, None)
+                if header is not None:
+                    read_rows(workbook, sheet, header, cells, first_row=first_row)
+                continue
             rows = [
                 [v if type(v) is str else cell_text(v) for v in row] for row in grid.iter_rows()
             ]
-            merged = grid.merged_cell_ranges or []
+        except UnreadableWorkbook:
+            raise
         except Exception as exc:
             raise UnreadableWorkbook(
                 _("Sheet %(sheet)s could not be read (%(reason)s).")
@@ -377,6 +386,15 @@ def _read_calamine(data: bytes) -> Workbook:
         header, body = rows[0], rows[1:]
         read_rows(workbook, sheet, header, body, first_row=first_row)
     return workbook
+
+
+def _grid_rows(grid, name):
+    try:
+        yield from grid.iter_rows()
+    except Exception as exc:
+        raise UnreadableWorkbook(
+            _("Sheet %(sheet)s could not be read (%(reason)s).") % {"sheet": name, "reason": exc}
+        ) from None
 
 
 def _at(rows, r, c):
