@@ -50,7 +50,7 @@ ROW_NUMBER = re.compile(r"^\d{1,2}(?:[.．]\d{1,2}){2,}[.．]?$")
 _DELIMITER_END = re.compile(r"(?:[。;；:：!！?？]|(?<=[A-Za-z)])\.)\s*$")
 _DELIMITERS = re.compile(r"[。;；:：!！?？]")
 _HEADER_FOLLOW = re.compile(
-    rf"\s*(?:[:：]|$|(?=\d{{1,3}}\s*[、.．)）])|(?=[(（]\s*[\d{_CN_NUM}])|(?=[{_CN_NUM}]{{1,3}}、)"
+    rf"\s*(?:(?:说明书|說明書)\s*(?:[:：]|$)|[:：]|$|(?=\d{{1,3}}\s*[、.．)）])|(?=[(（]\s*[\d{_CN_NUM}])|(?=[{_CN_NUM}]{{1,3}}、)"
     r"|(?=[\u2460-\u2473])|(?=直接|直属|直屬)|(?=[-•]))"
 )
 _STOP_WORDS = re.compile(
@@ -306,7 +306,8 @@ class Reader:
     # -- reading ------------------------------------------------------------
 
     def read(self, elements) -> Document:
-        for element in elements:
+        for index, element in enumerate(elements):
+            following = elements[index + 1] if index + 1 < len(elements) else None
             if isinstance(element, Table):
                 self._read_table(element)
             elif isinstance(element, ColumnHeader):
@@ -314,6 +315,12 @@ class Reader:
                 self._close_row()
                 self._drop_pending_heading()
                 self.row_phase = "table"
+            elif (
+                not isinstance(following, (Table, ColumnHeader))
+                and following is not None
+                and _position_title(element.text, following.text)
+            ):
+                self._start_position(element.text.strip())
             else:
                 self._read_paragraph(element.text)
         self._close()
@@ -326,8 +333,23 @@ class Reader:
             )
         return self.document
 
+    def _start_position(self, name: str):
+        """A position's title on a line of its own, its 直接上级 or 岗位职责 on the next line."""
+        self._close()
+        self._flush_unnumbered(keep=True)
+        self._drop_pending_heading()
+        block = self.block
+        if block is not None and block.kind == POSITION and block.name == name and not block.items:
+            self.mode = DUTIES
+            self._reset_lists()
+            return
+        keep = self.positions_follow
+        self._new_block(POSITION, name)
+        self.positions_follow = keep
+        self.colon_header = False
+
     def _read_paragraph(self, text: str):
-        text = text.strip()
+        text = unbracket(text.strip())
         if not text:
             return
         if ROW_NUMBER.match(text):
@@ -1081,6 +1103,48 @@ class Reader:
             self.section.items.append(extra)
             return
         self._ensure_section().items.append(item)
+
+
+_BRACKET_LABEL = re.compile(r"^[【\[〔]\s*([^】\]〕]{2,10}?)\s*[】\]〕]\s*[:：]?\s*")
+
+
+def unbracket(text: str) -> str:
+    """“【岗位名称】行政专员” reads as “岗位名称：行政专员”, “【岗位职责】” as “岗位职责：”."""
+    match = _BRACKET_LABEL.match(text)
+    if not match or not _label(match.group(1)):
+        return text
+    return f"{match.group(1)}：{text[match.end() :]}"
+
+
+_NUMBERING = re.compile(
+    rf"^\s*(?:[{_CN_NUM}]{{1,3}}\s*[、.．]|[(（]\s*[{_CN_NUM}\d]{{1,3}}\s*[)）])\s*"
+)
+_DESCRIBES = ("duties", "mixed", "authority", "summary", "requirements")
+
+
+def _describes_position(text: str) -> bool:
+    """直接上级：… / 岗位职责： / 任职要求 / Reports to: … — a line that only a position has."""
+    text = _NUMBERING.sub("", unbracket(text.strip()), count=1)
+    if names.REPORTS_TO.match(text) or names.DIRECT_REPORTS.match(text):
+        return True
+    if names.UNIT_FIELD.match(text):
+        return True
+    match = names.KEYWORD.match(text)
+    if match and match.lastgroup in _DESCRIBES:
+        rest = text[match.end() :].lstrip()
+        return not rest or rest[0] in ":：" or bool(MARKER.match(rest))
+    match = names.ENGLISH_HEADER.match(text)
+    return bool(match and not (match.group("name") or match.group("name2")))
+
+
+def _position_title(text: str, following: str) -> bool:
+    """“人事专员” alone on a line, then “直接上级：…” or “岗位职责：”: the title of a position."""
+    text = unbracket(text.strip())
+    if not names.is_position_name(text) or "、" in text or MARKER.match(text):
+        return False
+    if names.HEADER.search(text) or names.POSITION_FIELD.match(text):
+        return False
+    return _describes_position(following)
 
 
 def _label(text: str) -> str:

@@ -74,6 +74,11 @@ _NOISE_LINES = [
         r"^copyright\s*@|版[权權]所有\s|^备案号|^備案號",
     )
 ]
+# Page markers a Word or PDF export leaves on their own line: 第1页 共3页, - 2 -, Page 1 of 3.
+_PAGE_LINES = re.compile(
+    r"^(?:第\s*\d+\s*[页頁]\s*[,，]?\s*共\s*\d+\s*[页頁]|共\s*\d+\s*[页頁]\s*[,，]?\s*第\s*\d+\s*[页頁]"
+    r"|[-—–]\s*\d{1,3}\s*[-—–]|(?i:page\s+\d+\s+of\s+\d+))$"
+)
 # After these lines only the site's footer follows.
 _FOOTER_START = re.compile(r"^(?:展开阅读全文|展開閱讀全文|温馨提示|溫馨提示)\s*[:：]?$")
 # Slogans printed on every page by document-sharing sites.
@@ -104,6 +109,9 @@ def drop_noise(lines: list[str]) -> tuple[list[str], list[str]]:
                 % {"line": stripped, "count": len(rest)}
             )
             break
+        if _PAGE_LINES.match(stripped):
+            dropped.append(_("Dropped a page number: %(text)s") % {"text": stripped})
+            continue
         if stripped and (
             any(p.search(stripped) for p in _NOISE_LINES) or _PROVERB_LINE.match(stripped)
         ):
