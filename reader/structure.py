@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from reader import names
-from reader.files import Table
+from reader.files import Paragraph, Table
 from reader.kpi import chinese_number, looks_like_kpi, parse_kpis
 from reader.model import (
     AUTHORITY,
@@ -316,11 +316,10 @@ class Reader:
                 self._drop_pending_heading()
                 self.row_phase = "table"
             elif (
-                not isinstance(following, (Table, ColumnHeader))
-                and following is not None
-                and _position_title(element.text, following.text)
+                isinstance(following, Paragraph)
+                and (title := _position_title(element.text, following.text))[0]
             ):
-                self._start_position(element.text.strip())
+                self._start_position(*title)
             else:
                 self._read_paragraph(element.text)
         self._close()
@@ -333,7 +332,7 @@ class Reader:
             )
         return self.document
 
-    def _start_position(self, name: str):
+    def _start_position(self, name: str, number: int | None = None):
         """A position's title on a line of its own, its 直接上级 or 岗位职责 on the next line."""
         self._close()
         self._flush_unnumbered(keep=True)
@@ -344,7 +343,7 @@ class Reader:
             self._reset_lists()
             return
         keep = self.positions_follow
-        self._new_block(POSITION, name)
+        self._new_block(POSITION, name, number)
         self.positions_follow = keep
         self.colon_header = False
 
@@ -832,6 +831,14 @@ class Reader:
                 self._new_section()
                 self.style0, self.last0 = style0, last0
             self._add_item(event, level=0, line_start=line_start)
+        elif action == "children" and (
+            self.section is None or self.parent not in self.section.items
+        ):
+            # The item above ended with its section (a heading came between): a new list.
+            self._close()
+            self._new_section()
+            self.style0, self.last0 = event.style, 0
+            self._add_item(event, level=0, line_start=line_start)
         elif action == "children":
             self._close()
             parent = self.parent
@@ -1137,14 +1144,23 @@ def _describes_position(text: str) -> bool:
     return bool(match and not (match.group("name") or match.group("name2")))
 
 
-def _position_title(text: str, following: str) -> bool:
-    """“人事专员” alone on a line, then “直接上级：…” or “岗位职责：”: the title of a position."""
+_TITLE_NUMBER = re.compile(r"^(\d{1,2})\s*[.．、]\s*(?=\D)")
+
+
+def _position_title(text: str, following: str) -> tuple[str, int | None]:
+    """“人事专员” (or “1. 人事专员”) alone on a line, then “直接上级：…” or “岗位职责：”.
+
+    The title of a position and the number of its heading; ("", None) otherwise.
+    """
     text = unbracket(text.strip())
+    number = None
+    if match := _TITLE_NUMBER.match(text):
+        number, text = int(match.group(1)), text[match.end() :]
     if not names.is_position_name(text) or "、" in text or MARKER.match(text):
-        return False
+        return "", None
     if names.HEADER.search(text) or names.POSITION_FIELD.match(text):
-        return False
-    return _describes_position(following)
+        return "", None
+    return (text, number) if _describes_position(following) else ("", None)
 
 
 def _label(text: str) -> str:

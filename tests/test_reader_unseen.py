@@ -354,3 +354,32 @@ def test_positions_with_an_overview_before_their_reporting_line():
 def test_a_position_name_followed_by_a_sentence_is_not_a_title():
     document = _read("销售部部门职责：\n1. 负责客户接待；\n销售经理\n2. 负责合同管理。")
     assert [b.kind for b in document.blocks] == ["department"]
+
+
+NUMBERED_TITLES = """\
+1. 销售经理
+直接上级：总经理
+岗位职责：
+（1）管理销售团队；
+（2）制定销售计划。
+2. 销售代表
+直接上级：销售经理
+岗位职责：
+（1）拜访客户；
+（2）跟进回款。
+"""
+
+
+def test_numbered_position_titles_before_their_reporting_lines():
+    document = _read(NUMBERED_TITLES)
+    assert _shape(document) == [
+        ("position", "销售经理", "总经理", 2),
+        ("position", "销售代表", "销售经理", 2),
+    ]
+    assert _texts(document.blocks[1]) == ["拜访客户", "跟进回款"]
+
+
+def test_sub_items_after_a_heading_that_ended_the_item_above_do_not_fail():
+    # Used to raise AttributeError: the (1) list was taken for children of item 1.
+    document = _read("1. 负责客户接待：\n岗位职责：\n（1）接待来访；\n（2）登记来访。")
+    assert [i.text for i in document.blocks[0].items][-2:] == ["接待来访", "登记来访"]
