@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from mptt.admin import DraggableMPTTAdmin
 
 from departments.models import Department, DepartmentFunction
-from orgduties.admin_base import OrgHistoryAdmin
+from orgduties.admin_base import OrgHistoryAdmin, SheetExportMixin, SheetImportExportMixin
 from orgduties.admin_mixins import CompactSortableInlineMixin, tree_level_class
 from orgduties.locking import OptimisticLockAdminMixin
+from workbook.resources import DepartmentResource, FunctionResource
 
 
 class DepartmentFunctionInline(CompactSortableInlineMixin, nested_admin.NestedTabularInline):
@@ -39,8 +40,14 @@ class DepartmentFunctionInline(CompactSortableInlineMixin, nested_admin.NestedTa
 
 @admin.register(Department)
 class DepartmentAdmin(
-    OptimisticLockAdminMixin, nested_admin.NestedModelAdmin, DraggableMPTTAdmin, OrgHistoryAdmin
+    SheetExportMixin,
+    OptimisticLockAdminMixin,
+    nested_admin.NestedModelAdmin,
+    DraggableMPTTAdmin,
+    OrgHistoryAdmin,
 ):
+    # Export only: the tree is imported through the workbook, which builds it once.
+    resource_classes = [DepartmentResource]
     list_display = (
         "tree_actions",
         "indented_title",
@@ -88,8 +95,10 @@ class DepartmentAdmin(
 
 
 @admin.register(DepartmentFunction)
-class DepartmentFunctionAdmin(OrgHistoryAdmin):
+class DepartmentFunctionAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     """Mostly edited inline on the department; registered for search and autocomplete."""
+
+    resource_classes = [FunctionResource]
 
     list_display = ("text", "section", "department")
     list_select_related = ("department",)

@@ -3,11 +3,13 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models import Form, Kpi
-from orgduties.admin_base import OrgHistoryAdmin
+from orgduties.admin_base import OrgHistoryAdmin, SheetImportExportMixin
+from workbook.resources import FormResource, KpiResource
 
 
 @admin.register(Form)
-class FormAdmin(OrgHistoryAdmin):
+class FormAdmin(SheetImportExportMixin, OrgHistoryAdmin):
+    resource_classes = [FormResource]
     list_display = ("code", "name", "department", "duty_count", "template")
     ordering = ("name", "code")
     list_select_related = ("department",)
@@ -24,7 +26,8 @@ class FormAdmin(OrgHistoryAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(OrgHistoryAdmin):
+class KpiAdmin(SheetImportExportMixin, OrgHistoryAdmin):
+    resource_classes = [KpiResource]
     list_display = ("text", "structure_display", "period", "owner")
     list_select_related = ("duty__position", "position", "function__department")
     list_filter = ("period", "comparison", "unit")

@@ -1,5 +1,7 @@
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from orgduties.admin_mixins import (
@@ -68,3 +70,34 @@ class OrgHistoryAdmin(SimpleHistoryAdmin):
         except ValidationError:
             raise Http404 from None
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class _SheetTransfer:
+    """Import and export of one sheet (workbook/resources.py): for HR editors only.
+
+    Exports hold employees' names, and an import writes what the user could
+    write by hand: exporting needs change rights on the model, importing add
+    and change rights. Employees read the organisation through its pages.
+    """
+
+    formats = [CSV, XLSX]
+
+    def has_export_permission(self, request):
+        return self.has_change_permission(request)
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+
+class SheetExportMixin(_SheetTransfer, ExportMixin):
+    """An "Export" button on the list (the model is imported through the workbook)."""
+
+
+class SheetImportExportMixin(_SheetTransfer, ImportExportMixin):
+    """Import and Export buttons on the list, one workbook sheet each."""
+
+    def process_import(self, request, **kwargs):
+        # Refused before import-export's POST-only check: a GET is a 403 too.
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return super().process_import(request, **kwargs)

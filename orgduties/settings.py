@@ -231,10 +231,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
 
-# django-import-export: only users who may change a model may import it.
+# django-import-export (one sheet per model in the admin, workbook/resources.py):
+# only users who may change a model import or export it; exports hold employees'
+# names. orgduties.admin_base.SheetImportExportMixin also asks add rights to import.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "change"
+# The resources escape =, +, -, @, tab and CR themselves with a leading apostrophe
+# (as the workbook export does); import-export's own escaping would delete a leading "=".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# The file waits for the confirm step in MEDIA_ROOT, which every app server shares.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 # simple-history: keep who changed what, and show the diff in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = False

@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models import Kpi
-from orgduties.admin_base import OrgHistoryAdmin
+from orgduties.admin_base import OrgHistoryAdmin, SheetImportExportMixin
 from orgduties.admin_mixins import (
     CompactSortableInlineMixin,
     IndentedTreeRelatedFieldListFilter,
@@ -14,6 +14,7 @@ from orgduties.admin_mixins import (
 )
 from orgduties.locking import OptimisticLockAdminMixin
 from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
+from workbook.resources import DutyResource, EmployeeResource, PositionResource
 
 
 class DutyKpiInline(
@@ -142,7 +143,10 @@ class PositionKpiInline(
 
 
 @admin.register(Position)
-class PositionAdmin(OptimisticLockAdminMixin, nested_admin.NestedModelAdmin, OrgHistoryAdmin):
+class PositionAdmin(
+    SheetImportExportMixin, OptimisticLockAdminMixin, nested_admin.NestedModelAdmin, OrgHistoryAdmin
+):
+    resource_classes = [PositionResource]
     list_display = (
         "code",
         "title",
@@ -182,7 +186,8 @@ class PositionAdmin(OptimisticLockAdminMixin, nested_admin.NestedModelAdmin, Org
 
 
 @admin.register(Duty)
-class DutyAdmin(OrgHistoryAdmin):
+class DutyAdmin(SheetImportExportMixin, OrgHistoryAdmin):
+    resource_classes = [DutyResource]
     list_display = ("number", "text", "kind", "section", "position", "department")
     list_display_links = ("text",)
     list_select_related = ("position__department",)
@@ -210,7 +215,8 @@ class EmployeeAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(OrgHistoryAdmin):
+class EmployeeAdmin(SheetImportExportMixin, OrgHistoryAdmin):
+    resource_classes = [EmployeeResource]
     list_display = ("employee_no", "name", "user", "position_count", "is_active")
     ordering = ("employee_no",)
     list_select_related = ("user",)
