@@ -2,9 +2,13 @@
 
 import datetime
 import io
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from openpyxl import Workbook as XlsxBook
 from openpyxl.styles import PatternFill
 
@@ -181,3 +185,117 @@ def test_an_unknown_function_number_found_while_writing_rolls_everything_back(db
     )
     assert ("duties", 2, "function") in _errors(data)
     assert not Department.objects.exists()
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_real_password_protected_xlsx():
+    # Encrypted with msoffcrypto-tool (password "orgduties"), as Excel saves it.
+    with pytest.raises(UnreadableWorkbook, match="password"):
+        read_upload((DATA / "password_protected.xlsx").read_bytes(), "org.xlsx")
+
+
+def test_a_missing_sheet_names_the_codes_it_would_have_held(db):
+    # No positions sheet: the duties refer to positions found nowhere.
+    data = xlsx({"departments": SMALL["departments"], "duties": SMALL["duties"]})
+    with pytest.raises(ImportFailed) as failure:
+        _import(data)
+    errors = failure.value.errors
+    assert [(e.sheet, e.row, e.column) for e in errors] == [
+        ("duties", 2, "position_code"),
+        ("duties", 3, "position_code"),
+    ]
+    assert all("MGR" in e.message and "position" in e.message for e in errors)
+    assert not Department.objects.exists()
+
+
+def test_codes_typed_as_numbers_are_read_as_the_digits(db):
+    data = xlsx(
+        {
+            "departments": [[1001, "公司", "", "company"], [7.0, "销售部", 1001.0]],
+            "positions": [[2001, "总经理", 1001, "", "", 1], [7.0, "经理", 7, 2001.0]],
+            "duties": [[7, "duty", "", "制定销售计划"]],
+            "employees": [[123.0, "张伟", "", 7.0, 1]],
+        }
+    )
+    workbook = read_upload(data, "org.xlsx")
+    assert workbook.sheets["departments"][1].values["code"] == "7"
+    assert workbook.sheets["departments"][1].values["parent_code"] == "1001"
+    OrgImporter(workbook).run()
+    assert sorted(Department.objects.values_list("code", flat=True)) == ["1001", "7"]
+    assert Position.objects.get(code="7").reports_to.code == "2001"
+    assert Assignment.objects.get().employee.employee_no == "123"
+
+
+@pytest.mark.parametrize("suffix", ["ods", "xlsx"])
+def test_libreoffice_saves_formatted_to_the_last_row(db, suffix):
+    # Saved by LibreOffice 7.4 (tests/data/make_libreoffice_fixtures.py).
+    data = (DATA / f"libreoffice_formatted_rows.{suffix}").read_bytes()
+    workbook = read_upload(data, f"org.{suffix}")
+    assert {name: len(rows) for name, rows in workbook.sheets.items()} == {
+        "departments": 2,
+        "positions": 2,
+        "duties": 2,
+    }
+    OrgImporter(workbook).run()
+    assert Position.objects.get(code="MGR").duties.count() == 2
+
+
+@pytest.mark.parametrize("suffix", ["ods", "xlsx"])
+def test_libreoffice_saves_with_a_duty_on_row_1048576(db, suffix):
+    data = (DATA / f"libreoffice_last_row.{suffix}").read_bytes()
+    workbook = read_upload(data, f"org.{suffix}")
+    assert [row.number for row in workbook.rows("duties")] == [2, 3, 1_048_576]
+    OrgImporter(workbook).run()
+    assert Position.objects.get(code="MGR").duties.last().text == "最后一行的职责"
+
+
+_READ_IN_A_CHILD = """
+import os, re, sys, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orgduties.settings")
+django.setup()
+from workbook.sheets import UnreadableWorkbook, read_path
+try:
+    read_path(sys.argv[1])
+    print("read")
+except UnreadableWorkbook as error:
+    print("refused:", error)
+with open("/proc/self/status") as status:  # this process's own peak, not its parent's
+    print(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
+"""
+
+
+def _read_in_a_child(path):
+    """Read a workbook in a child process: what it said, and its peak memory in MB."""
+    result = subprocess.run(
+        [sys.executable, "-c", _READ_IN_A_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    said, peak = result.stdout.strip().rsplit("\n", 1)
+    return said, int(peak) / 1024
+
+
+def test_one_cell_in_the_far_corner_is_refused_without_a_crash(tmp_path):
+    # calamine would lay out 1,048,576 x 16,384 cells (512 GB) and abort the process.
+    book = XlsxBook()
+    book.active.title = "departments"
+    book.active.append(["code", "name"])
+    book.active.append(["CO", "公司"])
+    book.active["XFD1048576"] = "x"
+    book.save(tmp_path / "corner.xlsx")
+    output, peak = _read_in_a_child(tmp_path / "corner.xlsx")
+    assert "refused" in output and "1048576" in output and "16384" in output
+    assert peak < 200
+
+
+@pytest.mark.parametrize("suffix", ["ods", "xlsx"])
+def test_content_on_the_last_row_costs_bounded_memory(suffix):
+    output, peak = _read_in_a_child(DATA / f"libreoffice_last_row.{suffix}")
+    assert output == "read"
+    assert peak < 800  # measured: .xlsx about 300 MB, .ods about 520 MB

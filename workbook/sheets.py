@@ -9,6 +9,7 @@ sees it in a spreadsheet (the header is row 1).
 import csv
 import datetime
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -327,6 +328,49 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
+# calamine lays a sheet out as a full grid of 32-byte cells from A1 to its last
+# cell, and aborts the whole process when the grid does not fit in memory: a
+# 5 KB .xlsx with one cell in XFD1048576 asks for 512 GB. An .xlsx sheet whose
+# grid would exceed this is refused before calamine sees it (about 350 MB; a
+# LibreOffice sheet with content on row 1,048,576 in column I still fits).
+MAX_SHEET_CELLS = 1_048_576 * 11
+# Cells in column J or beyond, or on row 100,000 or below: rare in real
+# workbooks (9 columns at most), so only those few are looked at.
+_FAR_CELLS = re.compile(rb'<c r="([A-Z]{2,3}|[J-Z])(\d+)"|<c r="[A-I](\d{6,7})"|<row r="(\d{6,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_xlsx_extent(archive: zipfile.ZipFile) -> None:
+    for member in archive.infolist():
+        name = member.filename
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        rows, columns = 99_999, 9  # what a sheet without far cells can reach
+        with archive.open(member) as stream:
+            tail = b""
+            while chunk := stream.read(1 << 22):
+                text = tail + chunk
+                for letters, row, far_row, row_tag in _FAR_CELLS.findall(text):
+                    if letters:
+                        columns = max(columns, _column_number(letters))
+                    rows = max(rows, int(row or far_row or row_tag or 0))
+                tail = text[-40:]  # a reference cut by the chunk is found whole next time
+        if rows * columns > MAX_SHEET_CELLS:
+            raise UnreadableWorkbook(
+                _(
+                    "A sheet reaches row %(rows)d and column %(columns)d: remove the stray "
+                    "cells far below or right of the table and save again."
+                )
+                % {"rows": rows, "columns": columns}
+            )
+
+
 def _read_calamine(data: bytes) -> Workbook:
     from python_calamine import CalamineWorkbook
 
@@ -456,7 +500,10 @@ def read_upload(data: bytes, filename: str) -> Workbook:
     if data.startswith(b"PK"):
         archive = _check_zip(data)
         names = set(archive.namelist())
-        if "[Content_Types].xml" in names or "mimetype" in names:
+        if "[Content_Types].xml" in names:
+            _check_xlsx_extent(archive)
+            return _read_calamine(data)
+        if "mimetype" in names:
             return _read_calamine(data)
         return _read_csv_zip(archive)
     if data.startswith(_OLE_MAGIC):
