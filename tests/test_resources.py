@@ -258,16 +258,19 @@ def test_chinese_headers_are_accepted(hr_client, sheet_org):
 # -- queries ------------------------------------------------------------------
 
 
-def _grow(org, size):
-    """``size`` more positions in SALES, each with two duties (one KPI each) and a form."""
+def _grow(org, size, prefix):
+    """``size`` more of every row in SALES: positions with two duties (a KPI and a form
+    each), functions, employees and sub-units."""
     sales = org["sales"]
-    function = DepartmentFunction.objects.get(department=sales)
+    function = DepartmentFunction.objects.get(department=sales, order=1)
     positions = Position.objects.bulk_create(
-        Position(code=f"P{n}", title=f"岗位{n}", department=sales, reports_to=org["sales_mgr"])
+        Position(
+            code=f"{prefix}{n}", title=f"岗位{n}", department=sales, reports_to=org["sales_mgr"]
+        )
         for n in range(size)
     )
     forms = Form.objects.bulk_create(
-        Form(code=f"F{n}", name=f"表{n}", department=sales) for n in range(size)
+        Form(code=f"F{prefix}{n}", name=f"表{prefix}{n}", department=sales) for n in range(size)
     )
     duties = Duty.objects.bulk_create(
         Duty(position=p, text=f"职责{p.code}-{k}", order=k, function=function)
@@ -281,76 +284,91 @@ def _grow(org, size):
         Kpi(duty=d, text=f"指标{d.pk}", comparison="ge", target=90, unit="%") for d in duties
     )
     DepartmentFunction.objects.bulk_create(
-        DepartmentFunction(department=sales, section="二", text=f"职能{n}", order=n + 2)
+        DepartmentFunction(department=sales, section="二", text=f"职能{prefix}{n}", order=n + 2)
         for n in range(size)
     )
     Employee.objects.bulk_create(
-        Employee(employee_no=f"N{n}", name=f"员工{n}") for n in range(size)
+        Employee(employee_no=f"{prefix}{n}", name=f"员工{n}") for n in range(size)
     )
+    tree = {"lft": 0, "rght": 0, "tree_id": 0, "level": 0}
+    Department.objects.bulk_create(
+        Department(code=f"D{prefix}{n}", name=f"部{n}", parent=sales, order=10 + n, **tree)
+        for n in range(size)
+    )
+    Department.objects.rebuild()
 
 
-def _queries(action):
-    """Statements that read or write rows. import-export wraps every row in a
-    savepoint (SAVEPOINT and RELEASE), so that one failing row rolls back alone."""
+def _queries(function, *args):
+    """The function's result, and the statements it ran that read or write rows.
+
+    import-export wraps every row in a savepoint (SAVEPOINT and RELEASE), so
+    that one failing row rolls back alone: those are left out of the count.
+    """
     with CaptureQueriesContext(connection) as captured:
-        action()
-    return [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
+        result = function(*args)
+    return result, [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
 
 
 @pytest.mark.parametrize("model", list(ADMINS), ids=lambda m: m.__name__)
 def test_export_and_preview_queries_do_not_grow_with_rows(client, hr, org, model):
+    client.force_login(hr)
     counts = []
-    for size in (5, 60):
-        _grow(org, size) if not counts else _grow_more(org)
-        client.force_login(hr)
-        rows = []
-
-        def run_export():
-            rows[:] = export(client, model)
-
-        exported = len(_queries(run_export))
-        previewed = None
+    for prefix, size in (("A", 5), ("B", 60)):
+        _grow(org, size, prefix)
+        sheet, exported = _queries(export, client, model)
+        previewed = []
         if model is not Department:
-
-            def run_preview():
-                response = preview(client, model, rows)
-                assert response.context["result"].totals["skip"] == len(rows) - 1
-
-            previewed = len(_queries(run_preview))
-        counts.append((len(rows), exported, previewed))
+            response, previewed = _queries(preview, client, model, sheet)
+            assert response.context["result"].totals["skip"] == len(sheet) - 1
+        counts.append((len(sheet), len(exported), len(previewed)))
     (small, *small_counts), (large, *large_counts) = counts
     assert large > small + 50
     assert small_counts == large_counts, counts
 
 
-def _grow_more(org):
-    # The second size: the first one's rows are kept, more are added after them.
-    sales = org["sales"]
-    start = Position.objects.filter(code__startswith="P").count()
-    function = DepartmentFunction.objects.filter(department=sales).first()
-    positions = Position.objects.bulk_create(
-        Position(code=f"Q{n}", title=f"岗位Q{n}", department=sales) for n in range(start, 60)
-    )
-    duties = Duty.objects.bulk_create(
-        Duty(position=p, text=f"职责{p.code}", order=1, function=function) for p in positions
-    )
-    Kpi.objects.bulk_create(Kpi(duty=d, text=f"指标{d.pk}") for d in duties)
-    Form.objects.bulk_create(Form(code=f"G{n}", name=f"表G{n}") for n in range(60))
-    DepartmentFunction.objects.bulk_create(
-        DepartmentFunction(department=sales, text=f"职能G{n}", order=100 + n) for n in range(60)
-    )
-    Employee.objects.bulk_create(Employee(employee_no=f"M{n}", name=f"员工M{n}") for n in range(60))
-    Department.objects.bulk_create(
-        Department(
-            code=f"D{n}",
-            name=f"部{n}",
-            parent=sales,
-            order=10 + n,
-            lft=0,
-            rght=0,
-            tree_id=0,
-            level=0,
-        )
-        for n in range(60)
-    )
-    Department.objects.rebuild()
+def test_an_xlsx_sheet_round_trips_with_formula_text(hr_client, sheet_org):
+    from openpyxl import load_workbook
+
+    duty = Duty.objects.filter(position__code="SALES-MGR").order_by("order").first()
+    duty.text = '=HYPERLINK("http://example.com")'
+    duty.save()
+    data = {"format": "1"}  # XLSX
+    for name in resources.DutyResource().get_export_order():
+        data[f"dutyresource_{name}"] = "on"
+    response = hr_client.post(_url(Duty, "export"), data)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    texts = [row[header.index("text")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert '\'=HYPERLINK("http://example.com")' in texts
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("id")].value == str(duty.pk):
+            row[header.index("process_steps")].value = "接收合同\n审核条款"
+    out = io.BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("duties.xlsx", out.getvalue())
+    response = hr_client.post(_url(Duty, "import"), {"format": "1", "import_file": upload})
+    assert response.context["result"].totals["update"] == 1, response.context["result"].totals
+    confirm(hr_client, Duty, response)
+    duty.refresh_from_db()
+    assert duty.text == '=HYPERLINK("http://example.com")'
+    assert duty.process_steps == "接收合同\n审核条款"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+def test_row_errors_in_the_users_language(hr, sheet_org, language):
+    from django.conf import settings
+    from django.test import Client
+    from django.utils import translation
+
+    client = Client()
+    client.force_login(hr)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    rows = [["岗位编码", "岗位名称", "部门编码"], ["NEW-1", "新岗位", "NOWHERE"]]
+    response = preview(client, Position, rows)
+    with translation.override(language):
+        message = translation.gettext("No department with code “%(code)s”.")
+    assert message % {"code": "NOWHERE"} in response.content.decode()
+    assert not Position.objects.filter(code="NEW-1").exists()
