@@ -81,7 +81,7 @@ class FlagWidget(widgets.Widget):
             return True
         if text in _FALSE:
             return False
-        raise ValueError(_("Write 1 or 0, got “%(value)s”.") % {"value": text})
+        raise ValueError(_("Expected 1 or 0 (yes or no), got “%(value)s”.") % {"value": text})
 
     def render(self, value, obj=None, **kwargs):
         return "1" if value else "0"
