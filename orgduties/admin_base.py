@@ -1,5 +1,7 @@
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -87,6 +89,19 @@ class _SheetTransfer:
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def export_action(self, request):
+        # The export filters like the list; a query string the list refuses
+        # ("?page=") goes back to the list's own "?e=1" page, not a 500.
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            if not self.has_export_permission(request):
+                raise PermissionDenied from None
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?e=1"
+            )
 
 
 class SheetExportMixin(_SheetTransfer, ExportMixin):

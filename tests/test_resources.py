@@ -372,3 +372,11 @@ def test_row_errors_in_the_users_language(hr, sheet_org, language):
         message = translation.gettext("No department with code “%(code)s”.")
     assert message % {"code": "NOWHERE"} in response.content.decode()
     assert not Position.objects.filter(code="NEW-1").exists()
+
+
+def test_an_export_with_a_query_string_the_list_refuses_goes_back_to_the_list(hr_client, org):
+    response = hr_client.get(_url(Kpi, "export") + "?page=")
+    assert response.status_code == 302
+    assert response.url == _url(Kpi, "changelist") + "?e=1"
+    filtered = export(hr_client, Position, "?is_head__exact=1")
+    assert len(filtered) == 1 + Position.objects.filter(is_head=True).count()
