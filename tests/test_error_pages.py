@@ -14,5 +14,5 @@ def test_a_request_over_the_size_limit_gets_a_page_that_says_what_to_do(db, sett
     )
     assert response.status_code == 400
     text = response.content.decode()
-    assert "upload the document as a file" in text
+    assert "请将文档作为文件上传" in text  # Simplified Chinese, the default language
     assert "Traceback" not in text
