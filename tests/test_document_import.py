@@ -307,3 +307,14 @@ def test_a_word_document_with_a_duty_table_is_read_in_the_admin(hr_client, org):
     assert [f.code for f in duty.forms.all()] == ["F-MONTH"]
     kpi = Kpi.objects.get(duty=duty)
     assert (kpi.structure, kpi.period) == ("销售目标产值 ≥ 90 %", "monthly")
+
+
+def test_import_from_document_is_offered_on_the_department_list_and_each_page(hr_client, org):
+    pages = {
+        "/admin/departments/department/": "/admin/workbook/document/",
+        f"/admin/departments/department/{org['sales'].pk}/change/": "?department=SALES",
+        f"/admin/positions/position/{org['mgr'].pk}/change/": "?position=SALES-MGR",
+    }
+    for page, target in pages.items():
+        links = [a["href"] for a in soup(hr_client.get(page)).select(".object-tools a")]
+        assert any(target in href for href in links), page
