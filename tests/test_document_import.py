@@ -318,3 +318,12 @@ def test_import_from_document_is_offered_on_the_department_list_and_each_page(hr
     for page, target in pages.items():
         links = [a["href"] for a in soup(hr_client.get(page)).select(".object-tools a")]
         assert any(target in href for href in links), page
+
+
+def test_switching_a_part_to_department_without_choosing_a_department_saves_nothing(hr_client, org):
+    text = "销售部经理岗位职责:直接上级:总经理1. 负责制定销售计划;2. 负责管理销售团队。"
+    page = soup(hr_client.post("/admin/workbook/document/", {"text": text}))
+    data = management_data(page) | {"form-0-use": "department"}  # target is still SALES-MGR
+    refused = soup(hr_client.post("/admin/workbook/document/", data | {"save": "1"}))
+    assert "not a stored department or position" in refused.select_one(".errorlist").get_text()
+    assert not org["sales"].functions.exists() and not org["mgr"].duties.exists()

@@ -287,7 +287,7 @@ def _check(request, department, position):
     except (ValueError, TypeError):
         warnings = []
     directory = Directory()
-    if not formset.is_valid():
+    if not formset.is_valid() or not _targets_exist(formset, directory):
         return _page(request, formset, warnings, directory, None)
     decisions = [f.decision() for f in formset.forms]
     create_forms = request.POST.get("create_forms") == "1"
@@ -305,6 +305,24 @@ def _check(request, department, position):
         return _page(request, formset, warnings + notes, directory, _rows(report))
     messages.success(request, _("The document was saved."))
     return redirect(_saved_page(decisions, book))
+
+
+def _targets_exist(formset, directory) -> bool:
+    """Each part goes to a stored unit or position of the kind chosen, or to a new one."""
+    codes = {
+        USE_DEPARTMENT: directory.department_codes,
+        USE_POSITION: directory.position_codes,
+    }
+    valid = True
+    for form in formset.forms:
+        use, target = form.cleaned_data["use"], form.cleaned_data.get("target")
+        if use in codes and target != NEW and target not in codes[use]:
+            form.add_error(
+                "target",
+                _("That is not a stored department or position of the kind chosen above."),
+            )
+            valid = False
+    return valid
 
 
 def _describe(error, book) -> str:
