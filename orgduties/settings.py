@@ -112,6 +112,26 @@ WSGI_APPLICATION = "orgduties.wsgi.application"
 DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered job descriptions (positions.views), keyed by the content generation
+# that database triggers change on every write (orgduties.generation), so an
+# entry is never stale. Each process keeps its own by default; "file" shares
+# one folder (CACHE_LOCATION) between the workers of one server.
+CACHE_BACKEND = envchoice("CACHE_BACKEND", "locmem", ["locmem", "file", "dummy"])
+CACHES = {
+    "default": {
+        "BACKEND": {
+            "locmem": "django.core.cache.backends.locmem.LocMemCache",
+            "file": "django.core.cache.backends.filebased.FileBasedCache",
+            "dummy": "django.core.cache.backends.dummy.DummyCache",
+        }[CACHE_BACKEND],
+        "LOCATION": envstr("CACHE_LOCATION", "orgduties" if CACHE_BACKEND != "file" else ""),
+        "TIMEOUT": envint("CACHE_TIMEOUT", 3600, minimum=1),
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2000, minimum=10)},
+    }
+}
+if CACHE_BACKEND == "file" and not CACHES["default"]["LOCATION"]:
+    raise ImproperlyConfigured("CACHE_LOCATION (a folder) must be set when CACHE_BACKEND=file")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,9 +1,19 @@
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from documents.pages import position_context
+from documents.workflow import is_document_team
 from kpis.models import Kpi
+from orgduties.generation import current as content_generation
 from orgduties.numbering import number_items
+from orgduties.roles import can_edit
 from positions.models import Assignment, Duty, Position
 
 # The position chart renders reporting levels while they fit this many
@@ -54,10 +64,55 @@ def _get_position(code):
     )
 
 
+def _variant(request):
+    """What besides the data changes the job description: the reader's role and ?view=draft.
+
+    "e": HR editor (edit links), "t": document team (may switch to the draft),
+    "d": the team asked for the draft. An employee is "".
+    """
+    editor = can_edit(request.user)
+    team = is_document_team(request.user)
+    draft = team and request.GET.get("view") == "draft"
+    return "".join(flag for flag, on in (("e", editor), ("t", team), ("d", draft)) if on)
+
+
+def _cache_key(code, variant):
+    """None when there is no generation to key by (then nothing is cached)."""
+    generation = content_generation()
+    if generation is None:
+        return None
+    parts = [code, get_language() or "", variant, str(generation), str(timezone.localdate())]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"position-page:{digest}"
+
+
+def _detail_body(request, code, variant):
+    """(title, rendered body) of the position page, maybe from the cache.
+
+    The body is everything below the header: it holds neither the user's name
+    nor a CSRF token, only what the position code, the language, the variant,
+    the content generation and today's date decide (holders depend on dates,
+    an approved revision may take effect later). The generation is read
+    first: the data read after it is at least as new, so an entry is never
+    older than its key; any write changes the generation (database triggers,
+    orgduties.generation), so the next request misses. An unknown code is
+    never cached: it raises 404 on every request.
+    """
+    key = _cache_key(code, variant)
+    if key is not None and (hit := cache.get(key)) is not None:
+        return hit[0], mark_safe(hit[1])  # noqa: S308 - rendered by us below
+    context = position_context(request, _get_position(code), _job_description)
+    body = render_to_string("positions/_detail_body.html", {**context, "can_edit": "e" in variant})
+    title = context["position"].title
+    if key is not None:
+        cache.set(key, (title, str(body)))
+    return title, body
+
+
 def position_detail(request, code):
     # The latest approved revision, or the live rows (see documents.pages).
-    context = position_context(request, _get_position(code), _job_description)
-    return render(request, "positions/detail.html", {"nav": "chart", **context})
+    title, body = _detail_body(request, code, _variant(request))
+    return render(request, "positions/detail.html", {"nav": "chart", "title": title, "body": body})
 
 
 def position_print(request, code):

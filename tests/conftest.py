@@ -8,6 +8,7 @@ descriptions (documents app).
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.utils import translation
 
 from departments.models import Department, DepartmentFunction
@@ -127,3 +128,11 @@ def org(db):
         "sales_rep": sales_rep,
         "hr_mgr": hr_mgr,
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rendered job descriptions, positions.views)."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -280,12 +280,13 @@ def test_approved_page_query_count_is_fixed(
 ):
     grown(size)
     client.force_login(employee)
-    # Expect 6 queries:
+    # Expect 7 queries (the first request, before anything is cached):
     # * session, user
+    # * the content generation (the cache key of positions.views)
     # * the position with its department, superior, control record and approved revision
     # * current holders
     # * the user's own and group permissions (may they see the draft?)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         page = soup(client.get("/positions/D0-P0/"))
     assert len(page.select(DUTIES)) == size
 
@@ -293,8 +294,8 @@ def test_approved_page_query_count_is_fixed(
 @pytest.mark.parametrize("size", [2, 25])
 def test_draft_view_query_count_is_fixed(hr_client, grown, size, django_assert_num_queries):
     grown(size)
-    # Expect 14 queries, those of the live page (tests/test_position_page.py).
-    with django_assert_num_queries(14):
+    # Expect 15 queries, those of the live page (tests/test_position_page.py).
+    with django_assert_num_queries(15):
         page = soup(hr_client.get("/positions/D0-P0/?view=draft"))
     assert len(page.select(DUTIES)) == size
 

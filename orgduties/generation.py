@@ -1,0 +1,189 @@
+"""The content generation: one number that changes whenever a shown row changes.
+
+Cached job descriptions (positions.views) are keyed by it, so no write can
+leave a stale page behind, whatever path it takes: the admin, the workbook
+importer's bulk_create/bulk_update/COPY/raw SQL, django-import-export, the
+documents workflow, queryset.update() in commands, deletes. Signals miss most
+of these; database triggers do not.
+
+PostgreSQL: every write statement on a covered table runs a statement-level
+trigger that takes a *shared* transaction-scoped advisory lock and advances a
+sequence. Writers never wait for each other (shared locks do not conflict,
+and sequences are not transactional), so an HR editor's save never queues
+behind a long workbook import. A reader calls ``orgduties_generation()``,
+which reads the sequence first and then tries the *exclusive* form of the
+same lock: if any write transaction is still open, the lock is refused and
+the function returns NULL, and the page is neither read from nor written to
+the cache. Otherwise every writer whose number is below the value read has
+already committed, so the data the page reads next is at least as new as the
+value: an entry is never older than its key, and a later commit always moves
+the sequence past it. A request whose own transaction has written returns
+NULL too (what it would render might still be rolled back).
+
+SQLite admits one writer at a time anyway, so there one row in
+``orgduties_generation`` holds the number and row-level triggers (SQLite has
+no statement-level ones) set it to ``random()``: a new value rather than
+``value + 1`` because a rolled-back transaction must not hand its number to
+the next writer. The row is transactional: readers see the new value only
+once the write commits, and a page reads it before any of its data.
+
+Covered: every non-historical table of the apps in ``COVERED_APPS`` (a test
+checks each table has the trigger, so a new model needs a migration calling
+``install(schema_editor, [table])``), and ``auth_user`` only when a name
+column is updated (never ``last_login``: a login must not flush the cache).
+"""
+
+from django.db import connections
+
+TABLE = "orgduties_generation"
+SEQUENCE = "orgduties_generation_seq"
+FUNCTION = "orgduties_bump_generation"
+READER = "orgduties_generation"
+# pg_advisory locks with two int keys live apart from the one-bigint key of
+# departments.models.tree_lock; "ORGD", 1.
+LOCK_KEYS = "1330792260, 1"
+COVERED_APPS = ("departments", "positions", "kpis", "documents")
+USER_TABLE = "auth_user"
+USER_NAME_COLUMNS = ("first_name", "last_name", "username")
+
+
+def current(using="default"):
+    """The generation now, or None when nothing may be cached.
+
+    None: a write transaction is open (PostgreSQL), this request's own
+    transaction has written (PostgreSQL), or the row is missing (SQLite).
+    """
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {READER}()")
+        else:
+            cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def covered_tables(apps):
+    """The non-historical tables (m2m tables included) of the covered apps."""
+    tables = []
+    for label in COVERED_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            table = model._meta.db_table
+            if model._meta.proxy or not model._meta.managed:
+                continue
+            if table.startswith(f"{label}_historical"):
+                continue
+            tables.append(table)
+    return sorted(set(tables))
+
+
+def _trigger_name(table, op=""):
+    return f"{table}_gen{op}"[:60]
+
+
+def create(schema_editor):
+    """PostgreSQL: the sequence, the bump and the reader functions. SQLite: the one-row table."""
+    execute = schema_editor.execute
+    if schema_editor.connection.vendor == "postgresql":
+        execute(f"CREATE SEQUENCE {SEQUENCE}")
+        execute(
+            f"CREATE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN PERFORM pg_advisory_xact_lock_shared({LOCK_KEYS}); "
+            f"PERFORM nextval('{SEQUENCE}'); RETURN NULL; END $$"
+        )
+        # The order matters: the sequence first, then the lock (see the module's docstring).
+        execute(
+            f"CREATE FUNCTION {READER}() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$ "  # noqa: S608
+            "DECLARE v bigint; BEGIN "
+            "IF pg_current_xact_id_if_assigned() IS NOT NULL THEN RETURN NULL; END IF; "
+            f"SELECT last_value INTO v FROM {SEQUENCE}; "
+            f"IF NOT pg_try_advisory_lock({LOCK_KEYS}) THEN RETURN NULL; END IF; "
+            f"PERFORM pg_advisory_unlock({LOCK_KEYS}); RETURN v; END $$"
+        )
+    else:
+        execute(
+            f"CREATE TABLE {TABLE} (id integer PRIMARY KEY CHECK (id = 1), value bigint NOT NULL)"
+        )
+        execute(f"INSERT INTO {TABLE} (id, value) VALUES (1, 1)")  # noqa: S608
+
+
+def drop(schema_editor):
+    execute = schema_editor.execute
+    if schema_editor.connection.vendor == "postgresql":
+        execute(f"DROP FUNCTION {READER}()")
+        execute(f"DROP FUNCTION {FUNCTION}()")
+        execute(f"DROP SEQUENCE {SEQUENCE}")
+    else:
+        execute(f"DROP TABLE {TABLE}")
+
+
+def install(schema_editor, tables):
+    """Make every write to ``tables`` bump the generation."""
+    execute, vendor = schema_editor.execute, schema_editor.connection.vendor
+    for table in tables:
+        q = schema_editor.quote_name(table)
+        if vendor == "postgresql":
+            execute(
+                f"CREATE TRIGGER {_trigger_name(table)} AFTER INSERT OR UPDATE OR DELETE "
+                f"OR TRUNCATE ON {q} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+            )
+        else:
+            for op in ("INSERT", "UPDATE", "DELETE"):
+                execute(
+                    f"CREATE TRIGGER {_trigger_name(table, op.lower())} AFTER {op} ON {q} "  # noqa: S608
+                    f"FOR EACH ROW BEGIN UPDATE {TABLE} SET value = random() WHERE id = 1; END"
+                )
+
+
+def install_user_names(schema_editor):
+    """auth_user: only an update of a name column (never last_login) bumps."""
+    execute, vendor = schema_editor.execute, schema_editor.connection.vendor
+    columns = ", ".join(USER_NAME_COLUMNS)
+    name = _trigger_name(USER_TABLE)
+    if vendor == "postgresql":
+        execute(
+            f"CREATE TRIGGER {name} AFTER UPDATE OF {columns} ON {USER_TABLE} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+        )
+    else:
+        execute(
+            f"CREATE TRIGGER {name} AFTER UPDATE OF {columns} ON {USER_TABLE} "  # noqa: S608
+            f"FOR EACH ROW BEGIN UPDATE {TABLE} SET value = random() WHERE id = 1; END"
+        )
+
+
+def uninstall(schema_editor, tables):
+    execute, vendor = schema_editor.execute, schema_editor.connection.vendor
+    for table in tables:
+        if vendor == "postgresql":
+            execute(
+                f"DROP TRIGGER IF EXISTS {_trigger_name(table)} ON {schema_editor.quote_name(table)}"
+            )
+        else:
+            for op in ("insert", "update", "delete", ""):
+                execute(f"DROP TRIGGER IF EXISTS {_trigger_name(table, op)}")
+
+
+def triggers_by_table(using="default"):
+    """How many generation triggers each table carries (for the coverage test).
+
+    PostgreSQL needs one per table (statement-level, all operations), SQLite
+    three (INSERT, UPDATE, DELETE, each row-level).
+    """
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_proc p ON p.oid = t.tgfoid WHERE p.proname = %s AND NOT t.tgisinternal",
+                [FUNCTION],
+            )
+        else:
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE %s",
+                [f"%UPDATE {TABLE} SET value%"],  # noqa: S608
+            )
+        counts = {}
+        for (table,) in cursor.fetchall():
+            counts[table] = counts.get(table, 0) + 1
+        return counts
