@@ -10,16 +10,30 @@ the clients for --seconds or --max-requests, whichever comes first, and
 prints requests per second, p50/p99 latency and errors as a Markdown table.
 Then it stops gunicorn. Nothing but 127.0.0.1 is ever contacted.
 
+The clients are wrk (Debian's package, C and LuaJIT: `apt-get install wrk`)
+when /usr/bin/wrk exists, or Python threads otherwise (`--client python`).
+On two cores the Python client takes CPU from the server it measures; wrk
+hardly does. With wrk every response that is not a 200 with a body counts
+as an error, as in the Python client (a 302 to the login page would
+otherwise pass for a success).
+
+`--warm` first requests every URL of a scenario `--workers` times over
+(each gunicorn worker keeps its own cache by default), so the scenario is
+measured with every job description already rendered once, as a server that
+has been up a while would be; without it the run starts cold.
+
 Build the organisation first with bench/generate_org.py (same DATABASE_URL).
 """
 
 import argparse
 import http.client
 import ipaddress
+import json
 import os
 import random
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -217,6 +231,76 @@ def run_scenario(port, cookies, urls, seconds, max_requests, seed):
     }
 
 
+WRK_SCRIPT = r"""
+local paths = {}
+local cookie = nil
+errors = 0
+function init(args)
+  for line in io.lines(args[1]) do table.insert(paths, line) end
+  cookie = args[2]
+  math.randomseed(tonumber(args[3]) + offset)
+end
+function request()
+  return wrk.format("GET", paths[math.random(#paths)], {["Cookie"] = cookie})
+end
+function response(status, headers, body)
+  if status ~= 200 or body == nil or #body == 0 then
+    errors = errors + 1
+  end
+end
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("offset", #threads)
+end
+function done(summary, latency, requests)
+  local errs = 0
+  for _, t in ipairs(threads) do errs = errs + t:get("errors") end
+  io.write(string.format(
+    "JSON{\"requests\": %d, \"seconds\": %f, \"p50\": %f, \"p99\": %f, " ..
+    "\"errors\": %d, \"socket_errors\": %d}\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, errs + summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def run_wrk(port, cookie, urls, seconds, clients, seed, workdir):
+    """One wrk run: `clients` connections on 2 threads for `seconds`; the same figures as run_scenario."""
+    paths = Path(workdir) / "paths.txt"
+    paths.write_text("\n".join(urls) + "\n")
+    script = Path(workdir) / "load.lua"
+    script.write_text(WRK_SCRIPT)
+    command = [
+        "wrk", "-t", "2", "-c", str(clients), "-d", f"{max(1, round(seconds))}s",
+        "--timeout", "30s", "-s", str(script), f"http://{HOST}:{port}/",
+        "--", str(paths), cookie, str(seed),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    lines = [x for x in done.stdout.splitlines() if x.startswith("JSON")]
+    if done.returncode or not lines:
+        sys.exit(f"wrk failed ({done.returncode}): {done.stderr.strip()} {done.stdout.strip()}")
+    line = lines[0]
+    figures = json.loads(line[4:])
+    n = figures["requests"]
+    return {
+        "requests": n,
+        "rps": n / figures["seconds"],
+        "p50": figures["p50"],
+        "p99": figures["p99"],
+        "errors": figures["errors"] + figures["socket_errors"],
+        "error_samples": [],
+    }
+
+
+def warm(port, cookie, urls, workers):
+    """Request every URL `workers` times (gunicorn spreads them over its workers)."""
+    for _ in range(workers):
+        for path in urls:
+            request(port, "GET", path, headers={"Cookie": cookie})
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -227,6 +311,17 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--warmup", type=float, default=3, help="seconds before measuring")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="wrk when installed (default), else Python threads",
+    )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="request every URL once per worker before measuring (a warm cache)",
+    )
     parser.add_argument(
         "--only", action="append", help="run only these scenarios (repeatable)", default=None
     )
@@ -247,11 +342,18 @@ def main():
             cookies = [login(port, plan["password"]) for _ in range(args.clients)]
             rows = []
             for name, urls in scenarios.items():
+                if args.warm:
+                    warm(port, cookies[0], urls, args.workers)
                 if args.warmup:
                     run_scenario(port, cookies, urls, args.warmup, args.max_requests, args.seed)
-                result = run_scenario(
-                    port, cookies, urls, args.seconds, args.max_requests, args.seed
-                )
+                if args.client == "wrk":
+                    result = run_wrk(
+                        port, cookies[0], urls, args.seconds, args.clients, args.seed, static_root
+                    )
+                else:
+                    result = run_scenario(
+                        port, cookies, urls, args.seconds, args.max_requests, args.seed
+                    )
                 rows.append((name, result))
                 print(
                     f"{name}: {result['requests']} requests, {result['rps']:.0f}/s, "
@@ -264,7 +366,8 @@ def main():
             server.wait(30)
     print()
     print(
-        f"{args.clients} clients, {args.workers} gunicorn workers, {args.seconds:g} s per scenario"
+        f"{args.clients} clients ({args.client}), {args.workers} gunicorn workers, "
+        f"{args.seconds:g} s per scenario{', warm cache' if args.warm else ''}"
     )
     print()
     print("| scenario | requests | requests/s | p50 ms | p99 ms | errors |")

@@ -29,8 +29,11 @@ once the write commits, and a page reads it before any of its data.
 
 Covered: every non-historical table of the apps in ``COVERED_APPS`` (a test
 checks each table has the trigger, so a new model needs a migration calling
-``install(schema_editor, [table])``), and ``auth_user`` only when a name
-column is updated (never ``last_login``: a login must not flush the cache).
+``install(schema_editor, [table])``); group membership and permissions
+(``AUTH_TABLES``), since positions.views caches each user's permissions under
+the generation; and ``auth_user`` only when a name, ``is_superuser`` or
+``is_active`` is updated (never ``last_login``: a login must not flush the
+cache).
 """
 
 from django.db import connections
@@ -44,7 +47,11 @@ READER = "orgduties_generation"
 LOCK_KEYS = "1330792260, 1"
 COVERED_APPS = ("departments", "positions", "kpis", "documents")
 USER_TABLE = "auth_user"
-USER_NAME_COLUMNS = ("first_name", "last_name", "username")
+# Names are shown on pages; is_superuser and is_active decide permissions,
+# which positions.views caches under the generation too.
+USER_NAME_COLUMNS = ("first_name", "last_name", "username", "is_superuser", "is_active")
+# Group membership and permissions (cached per user under the generation).
+AUTH_TABLES = ["auth_user_groups", "auth_group_permissions", "auth_user_user_permissions"]
 
 
 def current(using="default"):
@@ -136,7 +143,7 @@ def install(schema_editor, tables):
 
 
 def install_user_names(schema_editor):
-    """auth_user: only an update of a name column (never last_login) bumps."""
+    """auth_user: only an update of a name, is_superuser or is_active (never last_login) bumps."""
     execute, vendor = schema_editor.execute, schema_editor.connection.vendor
     columns = ", ".join(USER_NAME_COLUMNS)
     name = _trigger_name(USER_TABLE)

@@ -32,10 +32,13 @@ def forwards(apps, schema_editor):
     generation.create(schema_editor)
     generation.install(schema_editor, TABLES)
     generation.install_user_names(schema_editor)
+    generation.install(schema_editor, generation.AUTH_TABLES)
 
 
 def backwards(apps, schema_editor):
-    generation.uninstall(schema_editor, [*TABLES, generation.USER_TABLE])
+    generation.uninstall(
+        schema_editor, [*TABLES, *generation.AUTH_TABLES, generation.USER_TABLE]
+    )
     generation.drop(schema_editor)
 
 
