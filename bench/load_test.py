@@ -267,13 +267,13 @@ end
 
 
 def run_wrk(port, cookie, urls, seconds, clients, seed, workdir):
-    """One wrk run: `clients` connections on 2 threads for `seconds`; the same figures as run_scenario."""
+    """One wrk run: `clients` connections on (at most) 2 threads for `seconds`; the same figures as run_scenario."""
     paths = Path(workdir) / "paths.txt"
     paths.write_text("\n".join(urls) + "\n")
     script = Path(workdir) / "load.lua"
     script.write_text(WRK_SCRIPT)
     command = [
-        "wrk", "-t", "2", "-c", str(clients), "-d", f"{max(1, round(seconds))}s",
+        "wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{max(1, round(seconds))}s",
         "--timeout", "30s", "-s", str(script), f"http://{HOST}:{port}/",
         "--", str(paths), cookie, str(seed),
     ]  # fmt: skip

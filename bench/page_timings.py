@@ -7,6 +7,11 @@ Run bench/generate_org.py on the same database first. Each page is requested
 --repeat times after one warm-up request; the median and the 95th percentile
 are printed in milliseconds, with the number of queries. Pages are chosen in
 the middle of the organisation so they are typical, not the smallest.
+
+The cache is off (CACHE_BACKEND=dummy) unless the environment sets one: these
+are the times of a page rendered from the database, which is what every
+first view of a job description costs. `CACHE_BACKEND=locmem` measures the
+cached position page instead (every request after the warm-up is a hit).
 """
 
 import argparse
@@ -20,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orgduties.settings")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("CACHE_BACKEND", "dummy")
 
 import django  # noqa: E402
 
