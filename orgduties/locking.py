@@ -42,7 +42,9 @@ def version_field():
 
 
 class VersionedAdminForm(forms.ModelForm):
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    loaded_version = forms.IntegerField(
+        label=_("Version opened"), widget=forms.HiddenInput, required=False, min_value=0
+    )
 
     # The version the user is looking at, when that is not the instance's own
     # (the history "revert" form shows an old version of a current row).
