@@ -67,14 +67,27 @@ def _value(text: str) -> Decimal | None:
     return None if number is None else Decimal(number)
 
 
+def _english(words: str) -> str:
+    """English words, whole words only (turnover is not "over"), any case."""
+    return rf"(?<![A-Za-z])(?i:{words})(?![A-Za-z])"
+
+
+_EVERY = r"(?:per|every|each|a)\s+"
+
 # -- periods ----------------------------------------------------------------
 
 _PERIOD_WORDS = [
-    (r"每(?:一)?(?:个|個)?(?:日|天)|日均", "daily"),
-    (r"每(?:一)?(?:个|個)?(?:周|週|星期)", "weekly"),
-    (r"每(?:一)?(?:个|個)?月|月度|按月", "monthly"),
-    (r"每(?:一)?(?:个|個)?季度?|季度|按季", "quarterly"),
-    (r"每(?:一)?年度?|全年度?|整年|年度|按年", "annual"),
+    (
+        r"每(?:一)?(?:个|個)?(?:日|天)|日均|" + _english(rf"daily|{_EVERY}(?:day|working\s+day)"),
+        "daily",
+    ),
+    (r"每(?:一)?(?:个|個)?(?:周|週|星期)|" + _english(rf"weekly|{_EVERY}week"), "weekly"),
+    (r"每(?:一)?(?:个|個)?月|月度|按月|" + _english(rf"monthly|{_EVERY}month"), "monthly"),
+    (r"每(?:一)?(?:个|個)?季度?|季度|按季|" + _english(rf"quarterly|{_EVERY}quarter"), "quarterly"),
+    (
+        r"每(?:一)?年度?|全年度?|整年|年度|按年|" + _english(rf"annual(?:ly)?|yearly|{_EVERY}year"),
+        "annual",
+    ),
 ]
 _UNREADABLE_PERIOD = re.compile(r"每半年|半年度|每两(?:个|個)?(?:月|年|周)|每隔")
 _PER_OCCASION = re.compile(r"^每(?:次|场|場|人|位|名|件|单|單|项|項)")
@@ -99,6 +112,14 @@ def _period(clause: str) -> str | None:
 # -- deadlines --------------------------------------------------------------
 
 _BEFORE = r"(?:之前|以前|前)"
+_BY = r"(?:by|before|no\s+later\s+than)"
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTH_NAMES = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+# A number right after a month name is a date, not a target ("on December 20").
+_AFTER_MONTH = re.compile(_english(rf"(?:{_MONTH_NAMES})\.?") + r"\s*$")
 _DAY = r"(?:日|号|號)"
 _DEADLINES = [
     # 12月20日前, 每年12月20日前
@@ -111,6 +132,16 @@ _DEADLINES = [
     re.compile(rf"^(?P<m>{NUM})月份?(?:(?P<d>{NUM}){_DAY})?(?!度)"),
     # 22日召开… (a day opening the clause)
     re.compile(rf"^(?P<d>{NUM}){_DAY}"),
+    # by December 20, before Dec. 20th
+    re.compile(_english(rf"{_BY}\s+(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?")),
+    # by 20 December, by the 20th of December
+    re.compile(
+        _english(
+            rf"{_BY}\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_MONTH_NAMES})"
+        )
+    ),
+    # by the 5th (of each month)
+    re.compile(_english(rf"{_BY}\s+the\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)")),
 ]
 
 
@@ -125,6 +156,8 @@ def _deadline(clause: str) -> tuple[Deadline | None, tuple[int, int] | None]:
             continue
         groups = match.groupdict()
         month = _value(groups["m"]) if groups.get("m") else None
+        if groups.get("mn"):
+            month = _MONTHS.index(groups["mn"].lower()[:3]) + 1
         day = _value(groups["d"]) if groups.get("d") else None
         if month is not None and not 1 <= month <= 12:
             continue
@@ -182,17 +215,40 @@ _UNITS = [
     ("條", "條"),
     ("分", "分"),
 ]
-_UNIT_MAP = dict(_UNITS)
-_UNIT_RE = "|".join(re.escape(u) for u, _n in _UNITS)
+# English units of time, after a space: "within 3 working days".
+_ENGLISH_UNITS = ["working days", "working day", "days", "day", "hours", "hour", "weeks", "week"]
+_UNIT_MAP = {**dict(_UNITS), **{u: u for u in _ENGLISH_UNITS}}
+_UNIT_RE = "|".join(
+    [re.escape(u) for u, _n in _UNITS]
+    + [rf"(?<=\s){re.escape(u)}(?![A-Za-z])" for u in _ENGLISH_UNITS]
+)
 _QUANTITY = re.compile(
     rf"(?:百分之(?P<pct>{NUM}))|(?P<num>(?<![\d.])\d+(?:\.\d+)?|(?<![{_CN}])[{_CN}]+)\s*(?P<unit>{_UNIT_RE})?"
 )
 
+
 _COMPARATORS = [
-    (r"不少于|不低于|不小于|不得低于|不得少于|至少|最少|最低|大于或等于|大于等于|≥|>=", GE),
-    (r"不超过|不多于|不高于|不大于|不得超过|最多|至多|最高|小于或等于|小于等于|≤|<=", LE),
-    (r"大于|超过|高于|多于|超出|>", GT),
-    (r"小于|低于|少于|<", LT),
+    (
+        r"不少于|不低于|不小于|不得低于|不得少于|至少|最少|最低|大于或等于|大于等于|≥|>=|"
+        + _english(
+            r"at\s+least|no\s+(?:less|fewer|lower)\s+than|not\s+(?:less|fewer|lower)\s+than|minimum(?:\s+of)?"
+        ),
+        GE,
+    ),
+    (
+        r"不超过|不多于|不高于|不大于|不得超过|最多|至多|最高|小于或等于|小于等于|≤|<=|"
+        + _english(
+            r"at\s+most|no\s+(?:more|higher|greater)\s+than|not\s+(?:more|higher|greater)\s+than|"
+            r"not\s+(?:to\s+)?exceed(?:ing)?|maximum(?:\s+of)?|within|up\s+to"
+        ),
+        LE,
+    ),
+    (
+        r"大于|超过|高于|多于|超出|>|"
+        + _english(r"more\s+than|greater\s+than|higher\s+than|above|over|exceed(?:s|ing)?"),
+        GT,
+    ),
+    (r"小于|低于|少于|<|" + _english(r"less\s+than|fewer\s+than|lower\s+than|below|under"), LT),
 ]
 _MODAL = r"(?:需要|需|须|應|应|要|必须|必須|均|都|应当|應當)"
 # Words between the metric and the number that are left out of the metric.
@@ -206,12 +262,17 @@ _CHANGE = re.compile(
 _REACH_ANYWHERE = re.compile(rf"(?:{_REACH}|{_CHANGE.pattern[:-1]})(?![率度量])")
 # The start of a qualifier cut off by a typo or a page break (达到20%以).
 _DANGLING = re.compile(r"^\s*[以之]\s*$")
+# English words between the metric and its number, left out of the metric.
+_ENGLISH_LINK = re.compile(
+    r"(?<![A-Za-z])(?i:of|is|are|at|to|be|should\s+be|must\s+be|reach(?:es)?|kept|stay)\s*$"
+)
 _CMP_ALT = "|".join(f"(?P<c{i}>{words})" for i, (words, _c) in enumerate(_COMPARATORS))
 _BEFORE_NUMBER = re.compile(
     rf"(?P<span>{_MODAL}?(?:{_CMP_ALT})?{_MODAL}?(?P<link>{_COPULA}|{_REACH})?(?:{_CMP_ALT.replace('(?P<c', '(?P<d')})?)\s*$"
 )
 _AFTER_NUMBER = re.compile(
-    r"\s*(?:[(（](?P<incl>含|不含)[)）])?\s*(?P<q>及以上|以上|之上|及以下|以下|之下|以内|之内|内|內)?"
+    r"\s*(?:[(（](?P<incl>含|不含)[)）])?\s*(?P<q>及以上|以上|之上|及以下|以下|之下|以内|之内|内|內|"
+    r"(?i:(?:or|and)\s+(?:more|above|higher|over|less|below|lower|fewer|under))(?![A-Za-z]))?"
 )
 _AFTER_QUALIFIERS = {
     "及以上": GE,
@@ -224,6 +285,16 @@ _AFTER_QUALIFIERS = {
     "之内": LE,
     "内": LE,
     "內": LE,
+    **{
+        f"{joint} {word}": GE
+        for joint in ("or", "and")
+        for word in ("more", "above", "higher", "over")
+    },
+    **{
+        f"{joint} {word}": LE
+        for joint in ("or", "and")
+        for word in ("less", "below", "lower", "fewer", "under")
+    },
 }
 _PUNCT = " \t\u3000,，;；。.、:："
 
@@ -236,7 +307,7 @@ def _comparison(before: re.Match, after: re.Match) -> tuple[str | None, bool]:
             return comparison, True
     qualifier = after.group("q")
     if qualifier:
-        comparison = _AFTER_QUALIFIERS[qualifier]
+        comparison = _AFTER_QUALIFIERS[" ".join(qualifier.lower().split())]
         if after.group("incl") == "不含":
             comparison = {GE: GT, LE: LT}[comparison]
         return comparison, True
@@ -278,10 +349,22 @@ _TRAILING_PERIOD = re.compile(r"每(?:一)?(?:个|個)?(?:日|天|周|週|月|�
 _OPENING_PERIOD = re.compile(rf"{_LEADING_PERIOD.pattern}|^(?:年度|月度|季度)")
 
 
+# English period words ending a metric ("New suppliers per quarter"), read already.
+_TRAILING_ENGLISH_PERIOD = re.compile(
+    r"\s*"
+    + _english(
+        rf"daily|weekly|monthly|quarterly|annually|yearly|"
+        rf"(?:of\s+)?{_EVERY}(?:day|working\s+day|week|month|quarter|year)"
+    )
+    + r"\s*$"
+)
+
+
 def _strip_metric(text: str) -> str:
     text = _LEADING_PERIOD.sub("", text.strip(_PUNCT)).strip(_PUNCT)
     # 培训课时数每月不少于30课时: the period is read already, the metric is the noun.
-    return _TRAILING_PERIOD.sub("", text).strip(_PUNCT)
+    text = _TRAILING_PERIOD.sub("", text).strip(_PUNCT)
+    return _TRAILING_ENGLISH_PERIOD.sub("", text).strip(_PUNCT)
 
 
 def _read_clause(clause: str, inherited_period: str | None) -> tuple[Kpi, str | None]:
@@ -300,6 +383,8 @@ def _read_clause(clause: str, inherited_period: str | None) -> tuple[Kpi, str | 
         before_text = clause[: match.start()]
         if deadline_span and deadline_span[1] <= match.start():
             before_text = clause[deadline_span[1] : match.start()]
+        if _AFTER_MONTH.search(before_text):
+            return kpi, inherited_period
         before = _BEFORE_NUMBER.search(before_text)
         after = _AFTER_NUMBER.match(clause, match.end())
         comparison, understood = _comparison(before, after)
@@ -310,7 +395,10 @@ def _read_clause(clause: str, inherited_period: str | None) -> tuple[Kpi, str | 
             # 达到正常办公时间90%: the verb is not next to the number, but it still means "at least".
             comparison = GE
         tail = _DANGLING.sub("", clause[after.end() :]).strip(_PUNCT)
-        metric = _strip_metric(head) + tail
+        head = _strip_metric(_ENGLISH_LINK.sub("", head))
+        # English words keep their space: "Complaints answered" + "per quarter".
+        joint = " " if head[-1:].isascii() and head[-1:].isalpha() and tail[:1].isalpha() else ""
+        metric = head + joint + tail
     elif match is not None and deadline is None:
         # A number that is not one target (a range): left unread.
         return kpi, inherited_period
@@ -318,7 +406,8 @@ def _read_clause(clause: str, inherited_period: str | None) -> tuple[Kpi, str | 
         return kpi, inherited_period
 
     if deadline is not None and comparison is None:
-        metric = clause[deadline_span[1] :].strip(_PUNCT) or _strip_metric(
+        # 12月20日前提交…: the deliverable follows; "Report submitted by December 20": it leads.
+        metric = _strip_metric(clause[deadline_span[1] :]) or _strip_metric(
             clause[: deadline_span[0]]
         )
     metric = _strip_metric(metric or "")

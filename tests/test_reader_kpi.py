@@ -161,3 +161,52 @@ def test_json_shape_of_a_kpi():
     }
     (data,) = parse_kpi("合格率为99.5%")
     assert data["target"] == 99.5 and isinstance(parse_kpi("招聘达成率为90%以上")[0]["target"], int)
+
+
+# English KPI sentences, as an English job description writes them.
+@pytest.mark.parametrize(
+    ("sentence", "structure"),
+    [
+        ("Customer satisfaction above 90%", ("Customer satisfaction", ">", 90, "%", None, None)),
+        ("Staff turnover below 5% annually", ("Staff turnover", "<", 5, "%", "annual", None)),
+        (
+            "On-time delivery rate of at least 98%",
+            ("On-time delivery rate", ">=", 98, "%", None, None),
+        ),
+        ("Defect rate no more than 2%", ("Defect rate", "<=", 2, "%", None, None)),
+        ("Sales growth 10% or more", ("Sales growth", ">=", 10, "%", None, None)),
+        (
+            "New suppliers: 5 or more per quarter",
+            ("New suppliers", ">=", 5, None, "quarterly", None),
+        ),
+        (
+            "Complaints answered within 3 working days",
+            ("Complaints answered", "<=", 3, "working days", None, None),
+        ),
+        (
+            "Annual report submitted by December 20",
+            ("Annual report submitted", None, None, None, "annual", (12, 20)),
+        ),
+        (
+            "Submit the monthly report by the 5th of each month",
+            ("Submit the monthly report", None, None, None, "monthly", (None, 5)),
+        ),
+    ],
+)
+def test_english_sentences(sentence, structure):
+    (kpi,) = parse_kpis(sentence)
+    assert kpi.text == sentence
+    assert kpi.structured is True
+    assert _structure(kpi) == structure
+
+
+@pytest.mark.parametrize("sentence", ["Report on December 20", "Staff turnover 5-8%"])
+def test_english_dates_and_ranges_are_not_targets(sentence):
+    (kpi,) = parse_kpis(sentence)
+    assert kpi.structured is False
+    assert kpi.text == sentence
+
+
+def test_over_inside_a_word_is_not_a_comparison():
+    (kpi,) = parse_kpis("Staff turnover 5%")
+    assert (kpi.metric, kpi.comparison, kpi.target) == ("Staff turnover", "=", 5)
