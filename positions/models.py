@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,6 +19,10 @@ def _current_assignment_q(prefix: str = "", today=None) -> Q:
     return (
         Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": today})
     ) & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today}))
+
+
+# "1. ", "1、", "1)", "(1)", "（1）", "①" before a process step; not "3.5天" (a decimal).
+_STEP_NUMBER = re.compile(r"^(?:\d{1,2}\s*[.、．)）](?!\d)|[(（]\d{1,2}[)）]|[①-⑳])\s*")
 
 
 class PositionQuerySet(models.QuerySet):
@@ -283,7 +289,12 @@ class Duty(models.Model):
 
     @property
     def step_list(self) -> list[str]:
-        return [line.strip() for line in self.process_steps.splitlines() if line.strip()]
+        """One step per line, shown as a numbered list: a number typed before a
+        step (1. 1、 (1) ①) is left out of the display, not out of the stored text."""
+        steps = (
+            _STEP_NUMBER.sub("", line.strip(), count=1) for line in self.process_steps.splitlines()
+        )
+        return [step for step in steps if step]
 
     def clean(self):
         super().clean()

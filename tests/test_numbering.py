@@ -175,3 +175,11 @@ def test_numbers_are_per_position(org, manager):
 
     assert db_numbers(org["sales_rep"]) == {"参加培训": 1}
     assert numbered(org["sales_rep"]) == [("人力资源管理", 1, 1, "参加培训")]
+
+
+def test_typed_step_numbers_are_not_shown_twice():
+    """Steps show in a numbered list: "1. 寻源" is shown as 寻源, and stored as typed."""
+    typed = "1. 寻源\n2、评估\n(3) 谈判\n（4）签约\n⑤ 归档\n3.5天内回复供应商\n\n"
+    duty = Duty(text="负责供应商开发", process_steps=typed)
+    assert duty.step_list == ["寻源", "评估", "谈判", "签约", "归档", "3.5天内回复供应商"]
+    assert duty.process_steps == typed

@@ -217,3 +217,37 @@ def test_a_libreoffice_ods_with_a_million_formatted_empty_rows():
     }
     OrgImporter(workbook).run()
     assert Position.objects.get(code="MGR").duties.count() == 2
+
+
+@pytest.mark.django_db
+def test_headers_and_choices_in_traditional_characters_and_other_common_names():
+    """A workbook from a Taiwan or Hong Kong office: 部門編碼, 崗位, 職責內容, 科室, 權限."""
+    data = xlsx(
+        {
+            "部門": [["CG", "採購部", "", "公司"], ["CG-1", "採購一科", "CG", "科室"]],
+            "崗位": [["CG-01", "採購專員", "CG-1", "", "３"]],
+            "岗位职责": [
+                ["CG-01", "職責", "負責供應商開發", "1. 尋源\n2. 評估"],
+                ["CG-01", "權限", "對供應商選擇有建議權", ""],
+            ],
+        },
+        header={
+            "部門": ["部門編碼", "部門名稱", "上級部門編碼", "類型"],
+            "崗位": ["崗位編碼", "職位名稱", "部門編碼", "直接上級編碼", "編制"],
+            "岗位职责": ["岗位编码", "類型", "職責內容", "工作流程"],
+        },
+    )
+    _import(data)
+    assert list(Department.objects.order_by("code").values_list("code", "name", "kind")) == [
+        ("CG", "採購部", "company"),
+        ("CG-1", "採購一科", "office"),
+    ]
+    position = Position.objects.get(code="CG-01")
+    assert (position.title, position.headcount) == ("採購專員", 3)
+    duties = list(
+        position.duties.order_by("kind", "order").values_list("kind", "text", "process_steps")
+    )
+    assert duties == [
+        ("authority", "對供應商選擇有建議權", ""),
+        ("duty", "負責供應商開發", "1. 尋源\n2. 評估"),
+    ]

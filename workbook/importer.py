@@ -30,7 +30,7 @@ from kpis.models import Form, Kpi
 from orgduties.roles import EMPLOYEES
 from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
 from workbook import bulk
-from workbook.sheets import SHEET_ORDER, Row, Workbook
+from workbook.sheets import SHEET_ORDER, Row, Workbook, normal_word
 
 _TRUE = {"1", "true", "yes", "y", "是", "√", "x"}
 _FALSE = {"", "0", "false", "no", "n", "否"}
@@ -50,6 +50,12 @@ _KIND_WORDS = {
     "region": "region",
     "片区": "region",
     "区域": "region",
+    "科室": "office",
+    "科": "office",
+    "室": "office",
+    "处": "office",
+    "中心": "department",
+    "事业部": "branch",
 }
 _DUTY_KINDS = {
     "duty": "duty",
@@ -57,6 +63,7 @@ _DUTY_KINDS = {
     "岗位职责": "duty",
     "authority": "authority",
     "权限": "authority",
+    "职权": "authority",
 }
 _COMPARISONS = {
     ">=": "ge",
@@ -136,7 +143,7 @@ class Report:
 
 
 def _parse_bool(value: str):
-    lowered = value.strip().lower()
+    lowered = normal_word(value)
     if lowered in _TRUE:
         return True
     if lowered in _FALSE:
@@ -305,7 +312,7 @@ class OrgImporter:
             if not self._required("departments", row, "code", "name"):
                 continue
             kind = row.get("kind") or "department"
-            if kind.lower() not in _KIND_WORDS:
+            if normal_word(kind) not in _KIND_WORDS:
                 self.error(
                     "departments",
                     row,
@@ -529,7 +536,7 @@ class OrgImporter:
                     _("No position with code “%(code)s”.") % {"code": row.get("position_code")},
                 )
                 continue
-            if (row.get("kind") or "duty").lower() not in _DUTY_KINDS:
+            if normal_word(row.get("kind") or "duty") not in _DUTY_KINDS:
                 self.error(
                     "duties",
                     row,
@@ -551,7 +558,7 @@ class OrgImporter:
         self.kpi_rows = defaultdict(list)
         duty_counts = {
             code: sum(
-                1 for r in rows if (r.get("kind") or "duty").lower() in ("duty", "职责", "岗位职责")
+                1 for r in rows if _DUTY_KINDS.get(normal_word(r.get("kind") or "duty")) == "duty"
             )
             for code, rows in self.duty_rows.items()
         }
@@ -585,7 +592,7 @@ class OrgImporter:
                         _("Position “%(code)s” has no duty number %(number)s (it has %(count)d).")
                         % {"code": code, "number": number, "count": available},
                     )
-            if row.get("comparison") and row.get("comparison").lower() not in _COMPARISONS:
+            if row.get("comparison") and normal_word(row.get("comparison")) not in _COMPARISONS:
                 self.error("kpis", row, "comparison", _("Use one of >=, <=, =, <, >."))
             if row.get("target"):
                 try:
@@ -597,7 +604,7 @@ class OrgImporter:
                         "target",
                         _("Expected a number, got “%(value)s”.") % {"value": row.get("target")},
                     )
-            if row.get("period") and row.get("period").lower() not in _PERIODS:
+            if row.get("period") and normal_word(row.get("period")) not in _PERIODS:
                 self.error(
                     "kpis",
                     row,
@@ -726,7 +733,7 @@ class OrgImporter:
         for code, row in self.sheet_departments.items():
             values = {
                 "name": row.get("name"),
-                "kind": _KIND_WORDS[(row.get("kind") or "department").lower()],
+                "kind": _KIND_WORDS[normal_word(row.get("kind") or "department")],
                 "aliases": row.get("aliases"),
                 "description": row.get("description"),
             }
@@ -973,7 +980,7 @@ class OrgImporter:
             listed = []
             # 100,000 rows pass here: empty cells skip the work they would need.
             for order, row in enumerate(rows, start=1):
-                kind = _DUTY_KINDS[(row.get("kind") or "duty").lower()]
+                kind = _DUTY_KINDS[normal_word(row.get("kind") or "duty")]
                 steps = row.get("process_steps")
                 if steps:
                     steps = "\n".join(s.strip() for s in steps.splitlines() if s.strip())
@@ -1093,10 +1100,12 @@ class OrgImporter:
                 period = row.get("period")
                 values = {
                     "metric": row.get("metric"),
-                    "comparison": _COMPARISONS.get(comparison.lower(), "") if comparison else "",
+                    "comparison": _COMPARISONS.get(normal_word(comparison), "")
+                    if comparison
+                    else "",
                     "target": Decimal(target.replace(",", "")) if target else None,
                     "unit": row.get("unit"),
-                    "period": _PERIODS.get(period.lower(), "") if period else "",
+                    "period": _PERIODS.get(normal_word(period), "") if period else "",
                     "deadline_month": month,
                     "deadline_day": day,
                     "order": order,

@@ -13,6 +13,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -47,7 +48,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "positions": {
         "code": ("岗位编码", "编码"),
-        "title": ("岗位名称", "名称"),
+        "title": ("岗位名称", "名称", "职位名称"),
         "department_code": ("部门编码", "所属部门编码"),
         "reports_to_code": ("直接上级编码", "上级岗位编码"),
         "headcount": ("编制", "人数", "编制人数"),
@@ -64,15 +65,15 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "position_code": ("岗位编码",),
         "kind": ("类型",),
         "section": ("分节", "类别"),
-        "text": ("职责", "岗位职责", "内容"),
-        "process_steps": ("流程",),
-        "forms": ("相关记录", "表单"),
+        "text": ("职责", "岗位职责", "内容", "职责内容", "职责描述", "工作内容", "工作职责"),
+        "process_steps": ("流程", "工作流程", "流程步骤"),
+        "forms": ("相关记录", "表单", "相关表单", "记录"),
         "function": ("部门职能", "职能编号"),
     },
     "kpis": {
         "position_code": ("岗位编码",),
         "duty_number": ("职责序号", "序号"),
-        "text": ("工作指标", "考核指标", "指标"),
+        "text": ("工作指标", "考核指标", "指标", "绩效指标", "kpi"),
         "metric": ("指标名称",),
         "comparison": ("比较",),
         "target": ("目标值", "目标"),
@@ -173,10 +174,26 @@ class Workbook:
         return self.sheets.get(sheet, [])
 
 
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s.json")
+
+
+def normal_word(text: str) -> str:
+    """A header or a choice cell as looked up: full-width folded, traditional
+    characters simplified, blanks trimmed, lower case ("部門編碼 " is 部门编码,
+    "Duty" is duty). Never applied to content, which is stored as entered."""
+    text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
+    return _t2s().convert(text) if not text.isascii() else text
+
+
 def _canonical(name: str, table: dict[str, tuple[str, ...]]) -> str | None:
-    key = name.strip().lower().replace(" ", "_")
+    word = normal_word(name)
+    key = re.sub(r"[\s-]+", "_", word)
     for canonical, aliases in table.items():
-        if key == canonical or name.strip() in aliases:
+        if key == canonical or word in aliases:
             return canonical
     return None
 
