@@ -485,7 +485,8 @@ class Reader:
                 continue
             name = (match.group("name") or match.group("name2") or "").strip()
             kind = next(
-                (k for k in ("duties", "requirements", "summary") if match.group(k)), "duties"
+                (k for k in ("duties", "requirements", "summary", "kpis") if match.group(k)),
+                "duties",
             )
             end = match.end()
             colon = re.match(r"\s*[:：]", text[end:])
@@ -497,6 +498,7 @@ class Reader:
                     header=kind,
                     name=name,
                     colon=bool(colon),
+                    keyword=match.group("kpis") or "",
                 )
             )
             taken[match.start() : end] = b"\x01" * (end - match.start())

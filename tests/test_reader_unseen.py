@@ -383,3 +383,47 @@ def test_sub_items_after_a_heading_that_ended_the_item_above_do_not_fail():
     # Used to raise AttributeError: the (1) list was taken for children of item 1.
     document = _read("1. 负责客户接待：\n岗位职责：\n（1）接待来访；\n（2）登记来访。")
     assert [i.text for i in document.blocks[0].items][-2:] == ["接待来访", "登记来访"]
+
+
+ENGLISH_WITH_KPIS = """\
+Job Description
+
+Position: Purchasing Officer
+Department: Procurement
+Reports to: Procurement Manager
+
+Key Responsibilities
+1. Identify and evaluate new suppliers.
+2. Place purchase orders and follow up deliveries.
+3. Keep the Purchase Request Form up to date.
+
+Key Performance Indicators
+- On-time delivery rate of at least 98%
+- New suppliers: 5 or more per quarter
+
+Requirements
+- 2 years of purchasing experience
+"""
+
+
+def test_english_key_performance_indicators_are_a_section_of_kpis():
+    document = _read(ENGLISH_WITH_KPIS)
+    (block,) = document.blocks
+    assert (block.kind, block.name, block.reports_to) == (
+        "position",
+        "Purchasing Officer",
+        "Procurement Manager",
+    )
+    duties, kpis = block.sections
+    assert [i.text for i in duties.items] == [
+        "Identify and evaluate new suppliers",
+        "Place purchase orders and follow up deliveries",
+        "Keep the Purchase Request Form up to date",
+    ]
+    assert kpis.title == "Key Performance Indicators"
+    structures = [(k.metric, k.comparison, k.target, k.period) for i in kpis.items for k in i.kpis]
+    assert structures == [
+        ("On-time delivery rate", ">=", 98, None),
+        ("New suppliers", ">=", 5, "quarterly"),
+    ]
+    assert block.requirements == ["2 years of purchasing experience"]
