@@ -251,3 +251,47 @@ def test_headers_and_choices_in_traditional_characters_and_other_common_names():
         ("authority", "對供應商選擇有建議權", ""),
         ("duty", "負責供應商開發", "1. 尋源\n2. 評估"),
     ]
+
+
+@pytest.mark.django_db
+def test_a_title_row_above_the_header_is_skipped_and_rows_keep_their_numbers():
+    """HR workbooks often open with a merged title ("某某公司岗位一览表") above the header."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    book = OpenpyxlWorkbook()
+    sheet = book.active
+    sheet.title = "岗位"
+    sheet.append(["某某公司岗位一览表"])
+    sheet.merge_cells("A1:E1")
+    sheet.append([])
+    sheet.append(["岗位编码", "岗位名称", "部门编码", "直接上级编码", "编制"])
+    sheet.append(["P-1", "采购专员", "D-NONE", "", "1"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportFailed) as failure:
+        _import(buffer.getvalue())
+    # The unknown department is reported on spreadsheet row 4, where the user sees it.
+    assert [(e.sheet, e.row, e.column) for e in failure.value.errors] == [
+        ("positions", 4, "department_code")
+    ]
+    assert not Position.objects.exists()
+
+
+def test_without_a_header_a_merged_title_is_one_problem():
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    book = OpenpyxlWorkbook()
+    sheet = book.active
+    sheet.title = "positions"
+    sheet.append(["某某公司岗位一览表"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["P-1", "采购专员"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    problems = read_upload(buffer.getvalue(), "org.xlsx").problems
+    assert [p[:3] for p in problems] == [
+        ("positions", 1, "某某公司岗位一览表"),
+        ("positions", 1, "code"),
+        ("positions", 1, "title"),
+        ("positions", 1, "department_code"),
+    ]

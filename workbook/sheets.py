@@ -9,6 +9,7 @@ sees it in a spreadsheet (the header is row 1).
 import csv
 import datetime
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -202,22 +203,52 @@ def sheet_name(name: str) -> str | None:
     return _canonical(name, SHEET_ALIASES)
 
 
+# A title such as "某某公司岗位一览表" may sit in the rows above the header.
+MAX_TITLE_ROWS = 5
+
+
+def _names_required_columns(sheet: str, cells: list) -> bool:
+    columns = COLUMNS[sheet]
+    found = {_canonical(str(c), columns) for c in cells if c is not None and str(c).strip()}
+    return all(c in found for c in REQUIRED_COLUMNS[sheet])
+
+
+def _find_header(sheet: str, header: list, body, first_row: int):
+    """(header, body, header's row): the first of the first rows that names every
+    required column. Rows above it are titles and are left out. When no row
+    does, the first row stays the header, so its unknown columns are reported."""
+    if _names_required_columns(sheet, header):
+        return header, body, first_row
+    body = iter(body)
+    above = [header]
+    for _row in range(MAX_TITLE_ROWS):
+        cells = next(body, None)
+        if cells is None:
+            break
+        if _names_required_columns(sheet, cells):
+            return cells, body, first_row + len(above)
+        above.append(cells)
+    return header, itertools.chain(above[1:], body), first_row
+
+
 def read_rows(workbook: Workbook, sheet: str, header: list, body, first_row: int = 1) -> None:
     """Add one sheet's rows; ``body`` yields lists of cell values.
 
-    ``first_row`` is the spreadsheet row of the header, so that errors name
-    the row the user sees.
+    ``first_row`` is the spreadsheet row of ``header``, so that errors name
+    the row the user sees. Title rows above the real header are skipped.
     """
+    header, body, first_row = _find_header(sheet, header, body, first_row)
     columns = COLUMNS[sheet]
-    mapped = []
+    mapped, reported = [], set()
     for cell in header:
         title = str(cell or "").strip().lstrip("\ufeff")
         canonical = _canonical(title, columns) if title else None
-        if title and canonical is None and title != ERROR_COLUMN:
+        if title and canonical is None and title != ERROR_COLUMN and title not in reported:
+            reported.add(title)  # a title merged over five cells is one problem
             workbook.problems.append(
                 (
                     sheet,
-                    1,
+                    first_row,
                     title,
                     _("Unknown column; expected one of: %(columns)s")
                     % {"columns": ", ".join(columns)},
@@ -227,7 +258,7 @@ def read_rows(workbook: Workbook, sheet: str, header: list, body, first_row: int
     missing = [c for c in REQUIRED_COLUMNS[sheet] if c not in mapped]
     if missing:
         for column in missing:
-            workbook.problems.append((sheet, 1, column, _("This column is missing.")))
+            workbook.problems.append((sheet, first_row, column, _("This column is missing.")))
         return
     rows = workbook.sheets.setdefault(sheet, [])
     # (cell index, column, folded?) of the columns this sheet knows, left to right.
