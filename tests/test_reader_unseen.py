@@ -427,3 +427,32 @@ def test_english_key_performance_indicators_are_a_section_of_kpis():
         ("New suppliers", ">=", 5, "quarterly"),
     ]
     assert block.requirements == ["2 years of purchasing experience"]
+
+
+UNIT_FUNCTIONS = """\
+质量管理部职能
+一、质量体系管理
+1、负责建立、实施和维护公司质量管理体系；2、负责组织内部质量审核和管理评审；3、负责质量体系文件的编制与修订。
+二、检验管理
+1．负责进货检验、过程检验和成品检验；
+2．负责不合格品的标识、隔离和评审，填写《不合格品处理单》；
+                                                     第1页 共2页
+三、质量改进
+（1）负责组织质量分析会，每月一次；
+
+质量管理部经理岗位职责
+直接上级：总经理
+1.全面负责本部门工作；
+"""
+
+
+def test_a_units_name_before_its_functions_heads_a_department():
+    """“质量管理部职能” (not 部门职能): the department's own name, then its functions."""
+    document = _read(UNIT_FUNCTIONS)
+    assert _shape(document) == [
+        ("department", "质量管理部", None, 6),
+        ("position", "质量管理部经理", "总经理", 1),
+    ]
+    department = document.blocks[0]
+    assert [s.title for s in department.sections] == ["质量体系管理", "检验管理", "质量改进"]
+    assert department.sections[1].items[1].forms == ["不合格品处理单"]
