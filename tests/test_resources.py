@@ -231,6 +231,8 @@ def test_unknown_codes_are_messages_and_nothing_is_written(hr_client, sheet_org)
         (Kpi, ["", "SALES-MGR", "7", "x", "", "", "", "", "", ""], "has no duty number 7"),
         (Kpi, ["", "SALES-MGR", "", "x", "", "~", "", "", "", ""], "Use one of"),
         (Kpi, ["", "SALES-MGR", "", "x", "", "", "abc", "", "", ""], "Expected a number"),
+        (Kpi, ["", "SALES-MGR", "", "x", "", "", "NaN", "", "", ""], "Expected a number"),
+        (Kpi, ["", "SALES-MGR", "", "x", "", "", "1e30", "", "", ""], "at most 10 digits"),
         (Kpi, ["", "SALES-MGR", "", "x", "", "", "", "", "", "13-40"], "MM-DD"),
         (Kpi, ["", "", "", "x", "", "", "", "", "", ""], "Give the code of the position"),
         (Form, ["F2", "报价单", "", "NOWHERE"], "No department with code"),

@@ -8,6 +8,7 @@ a LibreOffice .ods padded with a million formatted empty rows.
 
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -295,3 +296,63 @@ def test_without_a_header_a_merged_title_is_one_problem():
         ("positions", 1, "title"),
         ("positions", 1, "department_code"),
     ]
+
+
+def _kpi_workbook(rows):
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    book = OpenpyxlWorkbook()
+    book.remove(book.active)
+    sheet = book.create_sheet("duties")
+    sheet.append(["position_code", "text"])
+    sheet.append(["P1", "负责采购"])
+    sheet = book.create_sheet("positions")
+    sheet.append(["code", "title", "department_code"])
+    sheet.append(["P1", "采购专员", "D1"])
+    sheet = book.create_sheet("departments")
+    sheet.append(["code", "name"])
+    sheet.append(["D1", "采购部"])
+    sheet = book.create_sheet("kpis")
+    sheet.append(["position_code", "duty_number", "text", "target", "unit", "deadline"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_kpi_targets_and_deadlines_as_hr_types_them():
+    """98% in the target column, 12月20日 or a date cell as a yearly deadline, 25号 as a monthly one."""
+    import datetime
+
+    _import(
+        _kpi_workbook(
+            [
+                ["P1", 1, "到货及时率", "98%", "", "12月20日"],
+                ["P1", 1, "供应商数", "1,200", "家", datetime.date(2026, 12, 20)],
+                ["P1", 1, "报表", "", "", "25号"],
+                ["P1", 1, "合格率", "99.5％", "%", "12/20"],
+            ]
+        )
+    )
+    stored = list(
+        Kpi.objects.order_by("order").values_list(
+            "target", "unit", "deadline_month", "deadline_day"
+        )
+    )
+    assert stored == [
+        (98, "%", 12, 20),
+        (1200, "家", 12, 20),
+        (None, "", None, 25),
+        (Decimal("99.5"), "%", 12, 20),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["NaN", "Infinity", "1e30", "0.00001", "九十"])
+def test_a_target_the_column_cannot_hold_is_a_row_error(target):
+    with pytest.raises(ImportFailed) as failure:
+        _import(_kpi_workbook([["P1", 1, "指标", target, "", ""]]))
+    assert [(e.sheet, e.row, e.column) for e in failure.value.errors] == [("kpis", 2, "target")]
+    assert not Kpi.objects.exists()

@@ -24,6 +24,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from departments.models import Department, DepartmentFunction, tree_lock
 from kpis.models import Form, Kpi
@@ -140,6 +141,28 @@ class Report:
         default_factory=lambda: {s: SheetReport() for s in SHEET_ORDER}
     )
     dry_run: bool = False
+
+
+_TARGET_LIMIT = Decimal(10) ** 10
+TARGET_MESSAGE = gettext_lazy(
+    "Expected a number with at most 10 digits before the point and 4 after "
+    "(98, 98%% or 0.5), got “%(value)s”."
+)
+
+
+def parse_target(value: str) -> tuple[Decimal, str]:
+    """A target cell as (number, unit it carries): "98%" is (98, "%"), "1,000" is (1000, "").
+
+    Raises InvalidOperation when it is not a number. A percentage cell that
+    the spreadsheet stores as 0.98 arrives as 0.98: nothing here can tell.
+    """
+    text = normal_word(value).replace(",", "")
+    unit = "%" if text.endswith("%") else ""
+    number = Decimal(text.removesuffix("%").strip())
+    # NaN, Infinity and numbers the column cannot hold (14 digits, 4 after the point).
+    if not number.is_finite() or abs(number) >= _TARGET_LIMIT or number != round(number, 4):
+        raise InvalidOperation(value)
+    return number, unit
 
 
 def _parse_bool(value: str):
@@ -596,13 +619,13 @@ class OrgImporter:
                 self.error("kpis", row, "comparison", _("Use one of >=, <=, =, <, >."))
             if row.get("target"):
                 try:
-                    Decimal(row.get("target").replace(",", ""))
+                    parse_target(row.get("target"))
                 except InvalidOperation:
                     self.error(
                         "kpis",
                         row,
                         "target",
-                        _("Expected a number, got “%(value)s”.") % {"value": row.get("target")},
+                        TARGET_MESSAGE % {"value": row.get("target")},
                     )
             if row.get("period") and normal_word(row.get("period")) not in _PERIODS:
                 self.error(
@@ -622,7 +645,13 @@ class OrgImporter:
 
     @staticmethod
     def _deadline(value):
-        match = re.fullmatch(r"(?:(\d{1,2})-)?(\d{1,2})", value.strip())
+        """(month, day) of a deadline cell: 12-20, 12/20, 12月20日, a date cell
+        (2026-12-20, its year ignored), 25, 25日 or 25号; None when unreadable."""
+        text = normal_word(value).removeprefix("每年").removeprefix("每月").strip()
+        match = re.fullmatch(
+            r"(?:\d{4}\s*[-/.年]\s*)?(?:(\d{1,2})\s*[-/.月]\s*)?(\d{1,2})\s*[日号]?\s*(?:前|之前)?",
+            text,
+        )
         if not match:
             return None
         month = int(match.group(1)) if match.group(1) else None
@@ -1103,8 +1132,9 @@ class OrgImporter:
                     "comparison": _COMPARISONS.get(normal_word(comparison), "")
                     if comparison
                     else "",
-                    "target": Decimal(target.replace(",", "")) if target else None,
-                    "unit": row.get("unit"),
+                    "target": parse_target(target)[0] if target else None,
+                    # "98%" in the target column: the unit is %, unless one is given.
+                    "unit": row.get("unit") or (parse_target(target)[1] if target else ""),
                     "period": _PERIODS.get(normal_word(period), "") if period else "",
                     "deadline_month": month,
                     "deadline_day": day,

@@ -18,7 +18,7 @@ which computes it once under the tree lock.
 
 import unicodedata
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -32,7 +32,15 @@ from kpis.models import Form, Kpi
 from orgduties.numbering import number_items
 from positions.models import Duty, Employee, Position
 from workbook.exporter import escape_formula
-from workbook.importer import _COMPARISONS, _DUTY_KINDS, _FORM_SEPARATORS, _PERIODS, OrgImporter
+from workbook.importer import (
+    _COMPARISONS,
+    _DUTY_KINDS,
+    _FORM_SEPARATORS,
+    _PERIODS,
+    TARGET_MESSAGE,
+    OrgImporter,
+    parse_target,
+)
 from workbook.sheets import COLUMNS, _canonical, cell_text, unescape_formula
 
 _COMPARISON_SIGNS = {"ge": ">=", "le": "<=", "eq": "=", "lt": "<", "gt": ">"}
@@ -647,11 +655,15 @@ class KpiResource(SheetResource):
                 errors["comparison"] = [_("Use one of >=, <=, =, <, >.")]
             instance.comparison = _COMPARISONS.get(sign, "")
         if "target" in row:
-            target = _cell(row["target"], fold=True).replace(",", "")
+            target = _cell(row["target"], fold=True)
             try:
-                instance.target = Decimal(target) if target else None
+                number, unit = parse_target(target) if target else (None, "")
             except InvalidOperation:
-                errors["target"] = [_("Expected a number, got “%(value)s”.") % {"value": target}]
+                errors["target"] = [str(TARGET_MESSAGE) % {"value": target}]
+            else:
+                instance.target = number
+                if unit and not instance.unit:
+                    instance.unit = unit
         if "period" in row:
             period = _cell(row["period"], fold=True).lower()
             if period and period not in _PERIODS:
