@@ -356,3 +356,17 @@ def test_a_target_the_column_cannot_hold_is_a_row_error(target):
         _import(_kpi_workbook([["P1", 1, "指标", target, "", ""]]))
     assert [(e.sheet, e.row, e.column) for e in failure.value.errors] == [("kpis", 2, "target")]
     assert not Kpi.objects.exists()
+
+
+def test_a_folder_of_csv_files_saved_by_chinese_excel_is_read(tmp_path):
+    """Excel on Chinese Windows saves CSV in GB18030 (GBK), not UTF-8."""
+    from workbook.sheets import read_path
+
+    (tmp_path / "岗位.csv").write_bytes(
+        "岗位编码,岗位名称,部门编码\nP-1,采购文员,D1\n".encode("gb18030")
+    )
+    (tmp_path / "departments.csv").write_text("code,name\nD1,采购部\n", encoding="utf-8-sig")
+    workbook = read_path(tmp_path)
+    assert workbook.problems == []
+    (row,) = workbook.rows("positions")
+    assert (row.get("code"), row.get("title")) == ("P-1", "采购文员")

@@ -313,7 +313,8 @@ def read_csv_text(workbook: Workbook, sheet: str, text: str) -> None:
 
 
 def read_folder(path: Path) -> Workbook:
-    """Read every ``<sheet>.csv`` in a folder (UTF-8, with or without BOM)."""
+    """Read every ``<sheet>.csv`` in a folder (UTF-8 with or without BOM, or GB18030 as
+    Excel saves CSV on Chinese Windows)."""
     workbook = Workbook()
     for csv_path in sorted(Path(path).glob("*.csv")):
         sheet = sheet_name(csv_path.stem)
@@ -328,7 +329,7 @@ def read_folder(path: Path) -> Workbook:
                 )
             )
             continue
-        read_csv_text(workbook, sheet, csv_path.read_text(encoding="utf-8-sig"))
+        read_csv_text(workbook, sheet, _decode(csv_path.read_bytes()))
     return workbook
 
 
