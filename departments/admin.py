@@ -73,7 +73,8 @@ class DepartmentAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).with_position_counts()
 
-    @admin.display(description=_("title"))
+    # Not mptt's "title": that word is a position's title (岗位名称) in this catalogue.
+    @admin.display(description=_("name"))
     def indented_title(self, item):
         # django-mptt indents with a style attribute, which the CSP refuses.
         return format_html('<div class="{}">{}</div>', tree_level_class(item.level), item)

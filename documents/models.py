@@ -224,7 +224,7 @@ class Revision(models.Model):
     )
     number = models.PositiveIntegerField(_("revision"))
     document_number = models.CharField(_("document number"), max_length=60)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("document title"), max_length=200)
     content = models.JSONField(_("content"))
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

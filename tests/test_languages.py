@@ -68,6 +68,16 @@ def test_every_page_in_every_language(hr, browsing, language, url):
         assert texts(page, "h1")[0].startswith("销售部")
 
 
+def test_admin_column_headers_say_what_the_column_holds_in_chinese(hr, browsing):
+    """A department's name column was headed 岗位名称 (a position's title): one msgid, two meanings."""
+    client = _client(hr, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    headers = texts(soup(client.get("/admin/departments/department/")), "thead th")
+    assert "名称" in headers
+    assert "岗位名称" not in headers
+    headers = texts(soup(client.get("/admin/positions/position/")), "thead th")
+    assert "岗位名称" in headers
+
+
 def test_the_language_menu_switches_and_remembers(hr, browsing):
     client = _client(hr)
     response = client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/kpis/"})
