@@ -310,7 +310,8 @@ class Duty(models.Model):
 
 class Employee(models.Model):
     employee_no = models.CharField(_("employee number"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    # "full name" (姓名), not "name" (名称, a department's or a form's).
+    name = models.CharField(_("full name"), max_length=100)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),

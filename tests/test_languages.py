@@ -76,6 +76,8 @@ def test_admin_column_headers_say_what_the_column_holds_in_chinese(hr, browsing)
     assert "岗位名称" not in headers
     headers = texts(soup(client.get("/admin/positions/position/")), "thead th")
     assert "岗位名称" in headers
+    # A person's name is 姓名; 名称 names a department or a form.
+    assert "姓名:" in texts(soup(client.get("/admin/positions/employee/add/")), "label")
 
 
 def test_the_language_menu_switches_and_remembers(hr, browsing):
