@@ -349,6 +349,14 @@ def test_kpi_targets_and_deadlines_as_hr_types_them():
     ]
 
 
+def test_deadline_cells_as_hr_types_them():
+    read = OrgImporter._deadline
+    assert read("12-20") == read("12/20") == read("12月20日") == read("2026-12-20") == (12, 20)
+    assert read("25") == read("25号") == read("每月25日前") == (None, 25)
+    assert read("2026-12") is None  # a month of a year names no day
+    assert read("13-40") is None
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", ["NaN", "Infinity", "1e30", "0.00001", "九十"])
 def test_a_target_the_column_cannot_hold_is_a_row_error(target):

@@ -652,8 +652,8 @@ class OrgImporter:
             r"(?:\d{4}\s*[-/.年]\s*)?(?:(\d{1,2})\s*[-/.月]\s*)?(\d{1,2})\s*[日号]?\s*(?:前|之前)?",
             text,
         )
-        if not match:
-            return None
+        if not match or (re.match(r"\d{4}", text) and match.group(1) is None):
+            return None  # unreadable, or a year and a number ("2026-12"): no day to keep
         month = int(match.group(1)) if match.group(1) else None
         day = int(match.group(2))
         if (month is not None and not 1 <= month <= 12) or not 1 <= day <= 31:
