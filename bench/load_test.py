@@ -6,7 +6,7 @@
 Starts gunicorn itself (production settings, DEBUG=0, on 127.0.0.1 and a free
 port), signs in one employee session per client, then for each scenario
 (position page, department page, org chart, search, and a mix of them) runs
-the clients for --seconds or --max-requests, whichever comes first, and
+the clients for --seconds (the Python client also stops at --max-requests), and
 prints requests per second, p50/p99 latency and errors as a Markdown table.
 Then it stops gunicorn. Nothing but 127.0.0.1 is ever contacted.
 

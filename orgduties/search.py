@@ -9,13 +9,13 @@ department?") answers with that department first, never a neighbour.
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Prefetch, Q
 
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
+from orgduties.chinese import converter, simplified
 from orgduties.numbering import number_items
 from positions.models import Duty, Position
 
@@ -32,16 +32,9 @@ _QUESTION_NOISE = re.compile(
 )
 
 
-@lru_cache(maxsize=2)
-def _converter(config):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
 def spellings(text: str) -> list[str]:
     """The text as typed, in simplified and in traditional characters."""
-    variants = [text, _converter("t2s").convert(text), _converter("s2t").convert(text)]
+    variants = [text, simplified(text), converter("s2t").convert(text)]
     return list(dict.fromkeys(v for v in variants if v))
 
 

@@ -254,23 +254,35 @@ def test_headers_and_choices_in_traditional_characters_and_other_common_names():
     ]
 
 
-@pytest.mark.django_db
-def test_a_title_row_above_the_header_is_skipped_and_rows_keep_their_numbers():
-    """HR workbooks often open with a merged title ("某某公司岗位一览表") above the header."""
+def _with_merged_title(sheet_name, rows):
+    """An .xlsx whose one sheet opens with a title merged over A1:E1, then ``rows``."""
     from openpyxl import Workbook as OpenpyxlWorkbook
 
     book = OpenpyxlWorkbook()
     sheet = book.active
-    sheet.title = "岗位"
+    sheet.title = sheet_name
     sheet.append(["某某公司岗位一览表"])
     sheet.merge_cells("A1:E1")
-    sheet.append([])
-    sheet.append(["岗位编码", "岗位名称", "部门编码", "直接上级编码", "编制"])
-    sheet.append(["P-1", "采购专员", "D-NONE", "", "1"])
+    for row in rows:
+        sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_title_row_above_the_header_is_skipped_and_rows_keep_their_numbers():
+    """HR workbooks often open with a merged title ("某某公司岗位一览表") above the header."""
+    data = _with_merged_title(
+        "岗位",
+        [
+            [],
+            ["岗位编码", "岗位名称", "部门编码", "直接上级编码", "编制"],
+            ["P-1", "采购专员", "D-NONE", "", "1"],
+        ],
+    )
     with pytest.raises(ImportFailed) as failure:
-        _import(buffer.getvalue())
+        _import(data)
     # The unknown department is reported on spreadsheet row 4, where the user sees it.
     assert [(e.sheet, e.row, e.column) for e in failure.value.errors] == [
         ("positions", 4, "department_code")
@@ -279,17 +291,8 @@ def test_a_title_row_above_the_header_is_skipped_and_rows_keep_their_numbers():
 
 
 def test_without_a_header_a_merged_title_is_one_problem():
-    from openpyxl import Workbook as OpenpyxlWorkbook
-
-    book = OpenpyxlWorkbook()
-    sheet = book.active
-    sheet.title = "positions"
-    sheet.append(["某某公司岗位一览表"])
-    sheet.merge_cells("A1:E1")
-    sheet.append(["P-1", "采购专员"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    problems = read_upload(buffer.getvalue(), "org.xlsx").problems
+    data = _with_merged_title("positions", [["P-1", "采购专员"]])
+    problems = read_upload(data, "org.xlsx").problems
     assert [p[:3] for p in problems] == [
         ("positions", 1, "某某公司岗位一览表"),
         ("positions", 1, "code"),
@@ -299,26 +302,21 @@ def test_without_a_header_a_merged_title_is_one_problem():
 
 
 def _kpi_workbook(rows):
-    from openpyxl import Workbook as OpenpyxlWorkbook
-
-    book = OpenpyxlWorkbook()
-    book.remove(book.active)
-    sheet = book.create_sheet("duties")
-    sheet.append(["position_code", "text"])
-    sheet.append(["P1", "负责采购"])
-    sheet = book.create_sheet("positions")
-    sheet.append(["code", "title", "department_code"])
-    sheet.append(["P1", "采购专员", "D1"])
-    sheet = book.create_sheet("departments")
-    sheet.append(["code", "name"])
-    sheet.append(["D1", "采购部"])
-    sheet = book.create_sheet("kpis")
-    sheet.append(["position_code", "duty_number", "text", "target", "unit", "deadline"])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """One department, one position with one duty, and ``rows`` in the kpis sheet."""
+    return xlsx(
+        {
+            "departments": [["D1", "采购部"]],
+            "positions": [["P1", "采购专员", "D1"]],
+            "duties": [["P1", "负责采购"]],
+            "kpis": rows,
+        },
+        header={
+            "departments": ["code", "name"],
+            "positions": ["code", "title", "department_code"],
+            "duties": ["position_code", "text"],
+            "kpis": ["position_code", "duty_number", "text", "target", "unit", "deadline"],
+        },
+    )
 
 
 @pytest.mark.django_db

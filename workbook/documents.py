@@ -12,15 +12,13 @@ exactly like a spreadsheet import.
 import re
 from dataclasses import dataclass, field
 
-import opencc
 from django.utils.translation import gettext as _
 
 from departments.models import Department
 from kpis.models import Form
+from orgduties.chinese import simplified
 from positions.models import Position
 from workbook.sheets import Row, Workbook
-
-_T2S = opencc.OpenCC("t2s.json")
 
 USE_DEPARTMENT = "department"
 USE_POSITION = "position"
@@ -40,7 +38,7 @@ _ITEM_LINE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.、)]?|[-•])\s*(.+)$")
 
 def normalise(name: str) -> str:
     """The form of a name used for matching: simplified characters, no spaces, lower case."""
-    return re.sub(r"[\s\u3000·・]", "", _T2S.convert(name or "")).lower()
+    return re.sub(r"[\s\u3000·・]", "", simplified(name or "")).lower()
 
 
 # -- the editable text of a block ---------------------------------------------
@@ -203,7 +201,7 @@ def department_candidates(directory: Directory, block: dict) -> list:
     found = directory.departments_named(name)
     if found or block.get("kind") != USE_POSITION:
         return found
-    match = re.match(r"^(.+?[部处室科中心组])", _T2S.convert(name))
+    match = re.match(r"^(.+?[部处室科中心组])", simplified(name))
     return directory.departments_named(match.group(1)) if match else []
 
 

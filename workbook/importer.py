@@ -1124,7 +1124,9 @@ class OrgImporter:
                 owner = (duty_id, None if duty_id else position.pk)
                 deadline = row.get("deadline")
                 month, day = self._deadline(deadline) if deadline else (None, None)
-                target = row.get("target")
+                target, target_unit = (
+                    parse_target(row.get("target")) if row.get("target") else (None, "")
+                )
                 comparison = row.get("comparison")
                 period = row.get("period")
                 values = {
@@ -1132,9 +1134,9 @@ class OrgImporter:
                     "comparison": _COMPARISONS.get(normal_word(comparison), "")
                     if comparison
                     else "",
-                    "target": parse_target(target)[0] if target else None,
+                    "target": target,
                     # "98%" in the target column: the unit is %, unless one is given.
-                    "unit": row.get("unit") or (parse_target(target)[1] if target else ""),
+                    "unit": row.get("unit") or target_unit,
                     "period": _PERIODS.get(normal_word(period), "") if period else "",
                     "deadline_month": month,
                     "deadline_day": day,

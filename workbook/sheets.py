@@ -14,11 +14,12 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from orgduties.chinese import simplified
 
 # A cell starting with one of these is a formula to Excel and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -175,19 +176,12 @@ class Workbook:
         return self.sheets.get(sheet, [])
 
 
-@cache
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s.json")
-
-
 def normal_word(text: str) -> str:
     """A header or a choice cell as looked up: full-width folded, traditional
     characters simplified, blanks trimmed, lower case ("部門編碼 " is 部门编码,
     "Duty" is duty). Never applied to content, which is stored as entered."""
     text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
-    return _t2s().convert(text) if not text.isascii() else text
+    return simplified(text) if not text.isascii() else text
 
 
 def _canonical(name: str, table: dict[str, tuple[str, ...]]) -> str | None:
