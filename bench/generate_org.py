@@ -27,9 +27,9 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from core.roles import EMPLOYEES  # noqa: E402
 from departments.models import Department, DepartmentFunction  # noqa: E402
 from kpis.models import Form, Kpi  # noqa: E402
-from orgduties.roles import EMPLOYEES  # noqa: E402
 from positions.models import Assignment, DottedLine, Duty, Employee, Position  # noqa: E402
 
 WORDS = [

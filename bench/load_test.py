@@ -88,8 +88,8 @@ def prepare(args):
     django.setup()
     from django.contrib.auth.models import Group, User
 
+    from core.roles import EMPLOYEES
     from departments.models import Department
-    from orgduties.roles import EMPLOYEES
     from positions.models import Position
 
     rng = random.Random(args.seed)

@@ -6,10 +6,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import DraggableMPTTAdmin
 
+from core.admin_base import OrgHistoryAdmin, SheetExportMixin, SheetImportExportMixin
+from core.admin_mixins import CompactSortableInlineMixin, tree_level_class
+from core.locking import OptimisticLockAdminMixin
 from departments.models import Department, DepartmentFunction
-from orgduties.admin_base import OrgHistoryAdmin, SheetExportMixin, SheetImportExportMixin
-from orgduties.admin_mixins import CompactSortableInlineMixin, tree_level_class
-from orgduties.locking import OptimisticLockAdminMixin
 from workbook.resources import DepartmentResource, FunctionResource
 
 

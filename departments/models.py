@@ -10,8 +10,8 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
-from orgduties.locking import VersionedMixin, version_field
-from orgduties.protect import ProtectedDeleteMixin
+from core.locking import VersionedMixin, version_field
+from core.protect import ProtectedDeleteMixin
 
 # Any constant works; it only has to be the same in every process.
 _TREE_LOCK_KEY = 0x4F524744  # "ORGD"

@@ -1,10 +1,10 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from core.numbering import number_items
 from departments.models import Department
 from documents.pages import department_sections
 from kpis.models import Form, Kpi
-from orgduties.numbering import number_items
 from positions.models import Assignment, DottedLine, Duty, Position
 
 # The chart renders as many levels as fit this many units (at least one level

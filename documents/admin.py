@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import OrgHistoryAdmin
 from documents.models import Document, Revision, Transition
-from orgduties.admin_base import OrgHistoryAdmin
 
 # The workflow moves these; the admin only shows them.
 _CONTROLLED = (

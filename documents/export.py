@@ -42,7 +42,7 @@ def _date(value) -> str:
 
 
 def _numeral(number) -> str:
-    from orgduties.numbering import chinese_numeral
+    from core.numbering import chinese_numeral
 
     return chinese_numeral(number)
 

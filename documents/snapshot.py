@@ -18,9 +18,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 
+from core.numbering import number_items
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
-from orgduties.numbering import number_items
 from positions.models import DottedLine, Duty, Position
 
 SCHEMA = 1
@@ -328,7 +328,7 @@ def hydrate_position(content, pk=None) -> dict:
 
 
 def hydrate_functions(content) -> list:
-    """Numbered sections of department functions (orgduties.numbering) from a snapshot."""
+    """Numbered sections of department functions (core.numbering) from a snapshot."""
     functions = []
     for n, data in enumerate(content.get("functions", []), 1):
         function = DepartmentFunction(

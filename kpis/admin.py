@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import OrgHistoryAdmin, SheetImportExportMixin
 from kpis.models import Form, Kpi
-from orgduties.admin_base import OrgHistoryAdmin, SheetImportExportMixin
 from workbook.resources import FormResource, KpiResource
 
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from orgduties.protect import ProtectedDeleteMixin
-from orgduties.validators import validate_file_size
+from core.protect import ProtectedDeleteMixin
+from core.validators import validate_file_size
 
 TEMPLATE_EXTENSIONS = ["docx", "doc", "xlsx", "xls", "pdf", "odt", "ods", "txt", "csv"]
 

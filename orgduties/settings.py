@@ -54,20 +54,24 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "orgduties",
+    # Ours, in layer order: each imports only those above it (tests/test_layers.py).
+    "reader",
+    "core",
     "departments",
     "positions",
     "kpis",
-    "workbook",
-    "reader",
     "documents",
+    "storage",
+    "workbook",
+    "search",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A database that cannot be reached is a 503 page (see also handler500).
-    "orgduties.errors.DatabaseUnavailableMiddleware",
+    "core.errors.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,7 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "orgduties.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -113,7 +117,7 @@ DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered job descriptions (positions.views), keyed by the content generation
-# that database triggers change on every write (orgduties.generation), so an
+# that database triggers change on every write (storage.generation), so an
 # entry is never stale. Each process keeps its own by default; "file" shares
 # one folder (CACHE_LOCATION) between the workers of one server.
 CACHE_BACKEND = envchoice("CACHE_BACKEND", "locmem", ["locmem", "file", "dummy"])
@@ -238,7 +242,7 @@ AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "orgduties.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 AXES_VERBOSE = False
 # Lockouts are cleared with `manage.py axes_reset_username USERNAME`, not in the admin
 # (HR editors manage the organisation, not login security).
@@ -253,7 +257,7 @@ LOGGING = {
 
 # django-import-export (one sheet per model in the admin, workbook/resources.py):
 # only users who may change a model import or export it; exports hold employees'
-# names. orgduties.admin_base.SheetImportExportMixin also asks add rights to import.
+# names. core.admin_base.SheetImportExportMixin also asks add rights to import.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "change"
 # The resources escape =, +, -, @, tab and CR themselves with a leading apostrophe

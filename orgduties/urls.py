@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from departments import views as department_views
-from orgduties import views
 from positions import views as position_views
+from search import views as search_views
 from workbook import document_views
 from workbook import views as workbook_views
 
@@ -22,7 +22,7 @@ urlpatterns = [
     path("chart/", department_views.chart, name="chart"),
     path("chart/positions/", position_views.position_chart, name="position-chart"),
     path("me/", position_views.me, name="me"),
-    path("search/", views.search_view, name="search"),
+    path("search/", search_views.search_view, name="search"),
     path("positions/", include("positions.urls")),
     path("documents/", include("documents.urls")),
     path("", include("departments.urls")),
@@ -40,8 +40,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# A database that cannot be reached answers 503, not a 500 (orgduties/errors.py).
-handler500 = "orgduties.errors.server_error"
+# A database that cannot be reached answers 503, not a 500 (core/errors.py).
+handler500 = "core.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -4,15 +4,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from kpis.models import Kpi
-from orgduties.admin_base import OrgHistoryAdmin, SheetImportExportMixin
-from orgduties.admin_mixins import (
+from core.admin_base import OrgHistoryAdmin, SheetImportExportMixin
+from core.admin_mixins import (
     CompactSortableInlineMixin,
     IndentedTreeRelatedFieldListFilter,
     PreloadedAutocompleteInlineMixin,
     PreloadingFormSet,
 )
-from orgduties.locking import OptimisticLockAdminMixin
+from core.locking import OptimisticLockAdminMixin
+from kpis.models import Kpi
 from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
 from workbook.resources import DutyResource, EmployeeResource, PositionResource
 

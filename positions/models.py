@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from orgduties.locking import VersionedMixin, version_field
-from orgduties.protect import ProtectedDeleteMixin
+from core.locking import VersionedMixin, version_field
+from core.protect import ProtectedDeleteMixin
 
 
 def _current_assignment_q(prefix: str = "", today=None) -> Q:

@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core.numbering import number_items
+from core.roles import can_edit
 from documents.pages import position_context
 from documents.workflow import is_document_team
 from kpis.models import Kpi
-from orgduties.generation import current as content_generation
-from orgduties.numbering import number_items
-from orgduties.roles import can_edit
 from positions.models import Assignment, Duty, Position
+from storage.generation import current as content_generation
 
 # The position chart renders reporting levels while they fit this many
 # positions (at least one level below the root); the rest is one click away.
@@ -115,7 +115,7 @@ def _detail_body(request, code, variant, generation):
     an approved revision may take effect later). The generation is read
     first: the data read after it is at least as new, so an entry is never
     older than its key; any write changes the generation (database triggers,
-    orgduties.generation), so the next request misses. An unknown code is
+    storage.generation), so the next request misses. An unknown code is
     never cached: it raises 404 on every request.
     """
     key = _cache_key(code, variant, generation)

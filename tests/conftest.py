@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.utils import translation
 
+from core.roles import APPROVERS, EMPLOYEES, HR_EDITORS, REVIEWERS
 from departments.models import Department, DepartmentFunction
-from orgduties.roles import APPROVERS, EMPLOYEES, HR_EDITORS, REVIEWERS
 from positions.models import Duty, Position
 
 

@@ -15,10 +15,10 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from core.roles import HR_EDITORS
 from departments.models import Department, DepartmentFunction
 from documents.models import Document, Revision
 from kpis.models import Form, Kpi
-from orgduties.roles import HR_EDITORS
 from positions.models import Assignment, DottedLine, Duty, Employee, Position
 from tests.documents_helpers import approve
 

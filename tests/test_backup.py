@@ -19,8 +19,8 @@ from django.core.management import CommandError, call_command
 
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
-from orgduties.backup import backed_up_models
 from positions.models import Assignment, DottedLine, Duty, Employee, Position
+from storage.backup import backed_up_models
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

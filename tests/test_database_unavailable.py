@@ -54,7 +54,7 @@ def test_the_session_lookup_failing_gives_503_too(hr, org, settings):
 def test_other_errors_stay_500(hr, org, settings):
     client = Client(raise_request_exception=False)
     client.force_login(hr)
-    with mock.patch("orgduties.views.search", side_effect=RuntimeError("bug")):
+    with mock.patch("search.views.search", side_effect=RuntimeError("bug")):
         response = client.get("/search/?q=x")
     assert response.status_code == 500
     assert MESSAGE not in response.content.decode()

@@ -6,12 +6,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from core.numbering import number_items
+from demo.build import DEMO, build, load_mapping, write
 from departments.models import Department
 from kpis.models import Kpi
-from orgduties.numbering import number_items
 from positions.models import Position
 from tests.pages import soup, texts
-from workbook.demo import DEMO, build, load_mapping, write
 from workbook.sheets import COLUMNS
 
 

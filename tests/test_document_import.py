@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from core.numbering import number_items
 from departments.models import Department
 from kpis.models import Form, Kpi
-from orgduties.numbering import number_items
 from positions.models import Position
 from tests.conftest import make_department
 from tests.pages import soup

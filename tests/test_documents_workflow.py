@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
 
+from core.roles import APPROVERS, HR_EDITORS, REVIEWERS
 from documents.models import Document, Revision, Status, Transition
 from documents.workflow import TransitionRefused, next_review_date, perform
-from orgduties.roles import APPROVERS, HR_EDITORS, REVIEWERS
 from positions.models import Duty
 from tests.documents_helpers import approve, document
 

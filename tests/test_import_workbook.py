@@ -4,9 +4,9 @@ import csv
 
 import pytest
 
+from core.numbering import number_items
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
-from orgduties.numbering import number_items
 from positions.models import Assignment, DottedLine, Duty, Position
 from workbook.importer import ImportFailed, OrgImporter
 from workbook.sheets import COLUMNS, read_folder

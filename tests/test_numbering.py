@@ -2,7 +2,7 @@
 
 import pytest
 
-from orgduties.numbering import chinese_numeral, number_items
+from core.numbering import chinese_numeral, number_items
 from positions.models import Duty
 
 

@@ -12,8 +12,8 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client
 
+from core.roles import HR_EDITORS
 from departments.models import Department
-from orgduties.roles import HR_EDITORS
 from positions.models import Position
 from tests.test_integrity import form_data
 

@@ -1,6 +1,6 @@
 """The position page caches its job description, keyed by the content generation.
 
-The generation is changed by database triggers (orgduties.generation) on every
+The generation is changed by database triggers (storage.generation) on every
 write to a table whose rows the page shows, so every way of writing is seen by
 the next request: the ORM, queryset.update(), the workbook importer (bulk and
 raw SQL), the documents workflow.
@@ -19,8 +19,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 
-from orgduties import generation
 from positions.models import Duty, Position
+from storage import generation
 from tests.documents_helpers import approve
 from tests.factories import _rows, grow_org
 from tests.pages import soup, texts
@@ -223,7 +223,7 @@ def test_a_new_group_shows_at_the_next_request(client, employee, small_org):
     """Permissions are cached under the generation: joining HR editors shows the edit links."""
     from django.contrib.auth.models import Group
 
-    from orgduties.roles import HR_EDITORS
+    from core.roles import HR_EDITORS
 
     def edit_links():
         page = soup(client.get(URL))

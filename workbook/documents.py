@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core.chinese import simplified
 from departments.models import Department
 from kpis.models import Form
-from orgduties.chinese import simplified
 from positions.models import Position
 from workbook.sheets import Row, Workbook
 

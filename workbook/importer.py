@@ -26,9 +26,9 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.roles import EMPLOYEES
 from departments.models import Department, DepartmentFunction, tree_lock
 from kpis.models import Form, Kpi
-from orgduties.roles import EMPLOYEES
 from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
 from workbook import bulk
 from workbook.sheets import SHEET_ORDER, Row, Workbook, normal_word
@@ -973,7 +973,7 @@ class OrgImporter:
                 self._functions_by_dept[f.department_id].append(f)
         if department_id in self._function_lookups:
             return self._function_lookups[department_id]
-        from orgduties.numbering import number_items
+        from core.numbering import number_items
 
         lookup = self._function_lookups[department_id] = {}
         items = self._functions_by_dept.get(department_id, [])

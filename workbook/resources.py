@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
+from core.numbering import number_items
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
-from orgduties.numbering import number_items
 from positions.models import Duty, Employee, Position
 from workbook.exporter import escape_formula
 from workbook.importer import (

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import mptt.fields
-import orgduties.protect
+import core.protect
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'department',
                 'verbose_name_plural': 'departments',
             },
-            bases=(orgduties.protect.ProtectedDeleteMixin, models.Model),
+            bases=(core.protect.ProtectedDeleteMixin, models.Model),
         ),
         migrations.CreateModel(
             name='DepartmentFunction',

@@ -2,8 +2,8 @@
 
 import django.core.validators
 import django.db.models.deletion
-import orgduties.protect
-import orgduties.validators
+import core.protect
+import core.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
-                ('template', models.FileField(blank=True, help_text='A blank copy of the form to download (Word, Excel, PDF; at most 10 MB).', upload_to='form-templates/%Y/', validators=[django.core.validators.FileExtensionValidator(['docx', 'doc', 'xlsx', 'xls', 'pdf', 'odt', 'ods', 'txt', 'csv']), orgduties.validators.validate_file_size], verbose_name='template file')),
+                ('template', models.FileField(blank=True, help_text='A blank copy of the form to download (Word, Excel, PDF; at most 10 MB).', upload_to='form-templates/%Y/', validators=[django.core.validators.FileExtensionValidator(['docx', 'doc', 'xlsx', 'xls', 'pdf', 'odt', 'ods', 'txt', 'csv']), core.validators.validate_file_size], verbose_name='template file')),
                 ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='forms', to='departments.department', verbose_name='owning department')),
             ],
             options={
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'forms',
                 'ordering': ['name', 'code'],
             },
-            bases=(orgduties.protect.ProtectedDeleteMixin, models.Model),
+            bases=(core.protect.ProtectedDeleteMixin, models.Model),
         ),
         migrations.CreateModel(
             name='HistoricalForm',
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(db_index=True, max_length=40, verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
-                ('template', models.TextField(blank=True, help_text='A blank copy of the form to download (Word, Excel, PDF; at most 10 MB).', max_length=100, validators=[django.core.validators.FileExtensionValidator(['docx', 'doc', 'xlsx', 'xls', 'pdf', 'odt', 'ods', 'txt', 'csv']), orgduties.validators.validate_file_size], verbose_name='template file')),
+                ('template', models.TextField(blank=True, help_text='A blank copy of the form to download (Word, Excel, PDF; at most 10 MB).', max_length=100, validators=[django.core.validators.FileExtensionValidator(['docx', 'doc', 'xlsx', 'xls', 'pdf', 'odt', 'ods', 'txt', 'csv']), core.validators.validate_file_size], verbose_name='template file')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.TextField(null=True)),

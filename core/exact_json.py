@@ -3,7 +3,7 @@
 Django's JSON encoder cuts times to milliseconds (ECMA-262 style); a restored
 history would then differ from the original, and two versions saved within
 one millisecond would tie. Used by backup_org / restore_org as format
-"orgjson" (registered by orgduties.backup).
+"orgjson" (registered by storage.backup).
 """
 
 import datetime

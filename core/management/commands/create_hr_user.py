@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from orgduties.roles import APPROVERS, HR_EDITORS, REVIEWERS
+from core.roles import APPROVERS, HR_EDITORS, REVIEWERS
 
 
 class Command(BaseCommand):

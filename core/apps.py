@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_groups(sender, using, apps=None, **kwargs):
-    from orgduties.roles import ORG_APPS, create_app_permissions, sync_groups
+    from core.roles import ORG_APPS, create_app_permissions, sync_groups
 
     # post_migrate fires once per app; act once, after the last org app.
     # `flush` (used between transactional tests) sends it without `apps`.
@@ -16,8 +16,10 @@ def _sync_groups(sender, using, apps=None, **kwargs):
     sync_groups(apps=apps, using=using)
 
 
-class OrgDutiesConfig(AppConfig):
-    name = "orgduties"
+class CoreConfig(AppConfig):
+    """Infrastructure every app uses: locking, protected deletes, numbering, roles, admin bases."""
+
+    name = "core"
     verbose_name = _("OrgDuties")
 
     def ready(self):

@@ -1,13 +1,17 @@
-"""The content generation counter and its triggers (see orgduties.generation).
+"""The content generation counter and its triggers (see storage.generation).
 
 A table added later to departments, positions, kpis or documents needs its own
 migration calling ``generation.install(schema_editor, [table])``;
 tests/test_position_cache.py fails until it has one.
+
+Until December 2026 this was the project package's migration
+``orgduties.0004_content_generation``. A database made then has the counter
+and the triggers already, and this migration leaves them as they are.
 """
 
 from django.db import migrations
 
-from orgduties import generation
+from storage import generation
 
 TABLES = [
     "departments_department",
@@ -29,6 +33,8 @@ TABLES = [
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor not in ("postgresql", "sqlite"):
         raise RuntimeError("content generation triggers exist for PostgreSQL and SQLite only")
+    if generation.exists(schema_editor.connection):
+        return
     generation.create(schema_editor)
     generation.install(schema_editor, TABLES)
     generation.install_user_names(schema_editor)
@@ -44,7 +50,6 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orgduties", "0003_code_search_indexes"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("departments", "0002_version"),
         ("positions", "0002_version"),

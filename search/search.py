@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Prefetch, Q
 
+from core.chinese import converter, simplified
+from core.numbering import number_items
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
-from orgduties.chinese import converter, simplified
-from orgduties.numbering import number_items
 from positions.models import Duty, Position
 
 MAX_QUERY = 100

@@ -1,4 +1,4 @@
-from orgduties.roles import can_edit
+from core.roles import can_edit
 
 
 def site(request):

@@ -22,11 +22,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import APPROVERS, HR_EDITORS, REVIEWERS
 from departments.models import Department
 from documents.models import Revision
 from documents.workflow import perform
 from kpis.models import Kpi
-from orgduties.roles import APPROVERS, HR_EDITORS, REVIEWERS
 from positions.models import Duty, Position
 
 PEOPLE = [

@@ -5,11 +5,15 @@ UPPER(column) with gin_trgm_ops serves it for queries of three characters or
 more, CJK included. Shorter queries match so many rows that the planner scans
 in order and stops at the limit. pg_trgm is a trusted extension (PostgreSQL
 13+): the database owner may create it.
+
+Until December 2026 these indexes were made by the project package's
+migrations (app label ``orgduties``, 0002 and 0003). A database made then has
+them already; ``CREATE INDEX IF NOT EXISTS`` leaves them as they are.
 """
 
 from django.db import migrations
 
-from orgduties.migrations import _trigram
+from search.migrations import _trigram
 
 INDEXES = [
     ("positions_duty", "text"),
@@ -20,12 +24,15 @@ INDEXES = [
     ("kpis_form", "name"),
     ("departments_department", "name"),
     ("departments_department", "aliases"),
+    # Codes are searched by substring too (positions, units, forms).
+    ("positions_position", "code"),
+    ("departments_department", "code"),
+    ("kpis_form", "code"),
 ]
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orgduties", "0001_groups"),
         ("departments", "0001_initial"),
         ("positions", "0001_initial"),
         ("kpis", "0002_initial"),

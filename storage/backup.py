@@ -34,9 +34,9 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 FORMAT = "orgduties-backup"
-# Django's JSON, with times to the microsecond (see orgduties/exact_json.py).
+# Django's JSON, with times to the microsecond (see core/exact_json.py).
 EXACT_JSON = "orgjson"
-serializers.register_serializer(EXACT_JSON, "orgduties.exact_json")
+serializers.register_serializer(EXACT_JSON, "core.exact_json")
 FORMAT_VERSION = 1
 
 # Not part of the organisation: recreated by migrate, or transient.
@@ -168,7 +168,7 @@ def restore(path, using=DEFAULT_DB_ALIAS) -> dict:
             + ", ".join(f"{k}: {v}" for k, v in occupied.items())
             + "). Restore into a new database: create it, run `manage.py migrate`, then restore."
         )
-    if not router.allow_migrate(using, "orgduties"):
+    if not router.allow_migrate(using, "storage"):
         raise ImproperlyConfigured(f"database {using!r} does not hold OrgDuties")
     with tempfile.TemporaryDirectory() as work, zipfile.ZipFile(path) as archive:
         data = Path(work) / f"data.{EXACT_JSON}"

@@ -6,7 +6,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from orgduties.admin_mixins import (
+from core.admin_mixins import (
     SafeAutocompleteSelect,
     SafeAutocompleteSelectMultiple,
     valid_ids,

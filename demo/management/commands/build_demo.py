@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from workbook.demo import DEMO, MappingError, build, load_mapping, write
+from demo.build import DEMO, MappingError, build, load_mapping, write
 
 
 class Command(BaseCommand):

@@ -114,6 +114,18 @@ def create(schema_editor):
         execute(f"INSERT INTO {TABLE} (id, value) VALUES (1, 1)")  # noqa: S608
 
 
+def exists(connection):
+    """Whether the counter is there already (a database migrated before it moved to this app)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_proc WHERE proname = %s", [READER])
+        else:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [TABLE]
+            )
+        return cursor.fetchone() is not None
+
+
 def drop(schema_editor):
     execute = schema_editor.execute
     if schema_editor.connection.vendor == "postgresql":

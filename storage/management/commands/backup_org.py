@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from orgduties.backup import BackupError, backup
+from storage.backup import BackupError, backup
 
 
 class Command(BaseCommand):

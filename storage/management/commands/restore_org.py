@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from orgduties.backup import BackupError, restore
+from storage.backup import BackupError, restore
 
 
 class Command(BaseCommand):
