@@ -243,6 +243,12 @@ class Department(ProtectedDeleteMixin, VersionedMixin, MPTTModel):
     def get_absolute_url(self):
         return reverse("departments:detail", args=[self.code])
 
+    def subtree(self):
+        """This unit and every unit below it: a range of the nested set, one index look-up."""
+        return Department.objects.filter(
+            tree_id=self.tree_id, lft__gte=self.lft, rght__lte=self.rght
+        )
+
     @property
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.replace("；", ";").split(";") if a.strip()]

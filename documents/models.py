@@ -13,7 +13,7 @@ latest approved revision.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,18 @@ class Status(models.TextChoices):
 
 
 class DocumentQuerySet(models.QuerySet):
+    def open(self):
+        """Descriptions in the workflow: a draft, in review or reviewed (not approved)."""
+        return self.exclude(status=Status.APPROVED)
+
+    def with_last_transition(self):
+        """Annotate ``last_action`` and ``last_comment``: the latest step and what it said."""
+        latest = Transition.objects.filter(document=OuterRef("pk")).order_by("-at", "-id")
+        return self.annotate(
+            last_action=Subquery(latest.values("action")[:1]),
+            last_comment=Subquery(latest.values("comment")[:1]),
+        )
+
     def for_subject(self, subject):
         """The control record of a position or a department (created when missing)."""
         from departments.models import Department

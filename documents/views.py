@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,16 +10,10 @@ from django.views.decorators.http import require_POST
 
 from departments.models import Department
 from documents import export
+from documents.control import control_block, document_of, effective_revision, status_label
 from documents.diff import compare
 from documents.due import due_items
 from documents.models import Document, Revision, Status, Transition
-from documents.pages import (
-    APPROVED,
-    control_block,
-    document_of,
-    effective_revision,
-    status_label,
-)
 from documents.snapshot import (
     department_snapshots,
     hydrate_functions,
@@ -261,11 +254,7 @@ def export_subtree(request, code):
     wants_draft = request.GET.get("view") == "draft"
     if wants_draft:
         _require_team(request.user)
-    departments = Department.objects.filter(
-        tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght
-    )
-    positions = Position.objects.in_subtree(root)
-    items = _collect(departments, positions, wants_draft)
+    items = _collect(root.subtree(), Position.objects.in_subtree(root), wants_draft)
     if request.GET.get("format") == "zip":
         name = f"{root.code}.zip"
         return _download(export.zipped(items), name, "application/zip")
@@ -334,19 +323,9 @@ def index(request):
     """The document team's work list: what waits for me, what was returned, what is new."""
     _require_team(request.user)
     user = request.user
-    last_comment = Subquery(
-        Transition.objects.filter(document=OuterRef("pk"))
-        .order_by("-at", "-id")
-        .values("comment")[:1]
-    )
-    last_action = Subquery(
-        Transition.objects.filter(document=OuterRef("pk"))
-        .order_by("-at", "-id")
-        .values("action")[:1]
-    )
     open_documents = list(
-        Document.objects.exclude(status=Status.APPROVED)
-        .annotate(last_action=last_action, last_comment=last_comment)
+        Document.objects.open()
+        .with_last_transition()
         .select_related("position__department", "department", "prepared_by")
         .order_by("prepared_at", "number")
     )
@@ -367,7 +346,6 @@ def index(request):
             "recent": Revision.objects.select_related(
                 "document__position", "document__department"
             ).order_by("-approved_at", "-pk")[:10],
-            "approved_label": APPROVED,
         },
     )
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "documents",
     "storage",
     "workbook",
+    "browse",
     "search",
     "demo",
 ]
@@ -116,7 +117,7 @@ WSGI_APPLICATION = "orgduties.wsgi.application"
 DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered job descriptions (positions.views), keyed by the content generation
+# Rendered job descriptions (browse.views.positions), keyed by the content generation
 # that database triggers change on every write (storage.generation), so an
 # entry is never stale. Each process keeps its own by default; "file" shares
 # one folder (CACHE_LOCATION) between the workers of one server.

@@ -6,8 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from departments import views as department_views
-from positions import views as position_views
+from browse import urls as browse_urls
 from search import views as search_views
 from workbook import document_views
 from workbook import views as workbook_views
@@ -18,15 +17,12 @@ admin.site.index_title = _("Organisation, positions and duties")
 admin.site.index_template = "admin/orgduties_index.html"
 
 urlpatterns = [
-    path("", department_views.chart, name="chart-home"),
-    path("chart/", department_views.chart, name="chart"),
-    path("chart/positions/", position_views.position_chart, name="position-chart"),
-    path("me/", position_views.me, name="me"),
+    path("", include("browse.urls")),
     path("search/", search_views.search_view, name="search"),
-    path("positions/", include("positions.urls")),
+    path("positions/", include(browse_urls.position_urls)),
     path("documents/", include("documents.urls")),
-    path("", include("departments.urls")),
-    path("", include("kpis.urls")),
+    path("", include(browse_urls.department_urls)),
+    path("", include(browse_urls.kpi_urls)),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,6 +1,6 @@
 """The content generation: one number that changes whenever a shown row changes.
 
-Cached job descriptions (positions.views) are keyed by it, so no write can
+Cached job descriptions (browse.views.positions) are keyed by it, so no write can
 leave a stale page behind, whatever path it takes: the admin, the workbook
 importer's bulk_create/bulk_update/COPY/raw SQL, django-import-export, the
 documents workflow, queryset.update() in commands, deletes. Signals miss most
@@ -30,7 +30,7 @@ once the write commits, and a page reads it before any of its data.
 Covered: every non-historical table of the apps in ``COVERED_APPS`` (a test
 checks each table has the trigger, so a new model needs a migration calling
 ``install(schema_editor, [table])``); group membership and permissions
-(``AUTH_TABLES``), since positions.views caches each user's permissions under
+(``AUTH_TABLES``), since storage.permissions caches each user's permissions under
 the generation; and ``auth_user`` only when a name, ``is_superuser`` or
 ``is_active`` is updated (never ``last_login``: a login must not flush the
 cache).
@@ -48,7 +48,7 @@ LOCK_KEYS = "1330792260, 1"
 COVERED_APPS = ("departments", "positions", "kpis", "documents")
 USER_TABLE = "auth_user"
 # Names are shown on pages; is_superuser and is_active decide permissions,
-# which positions.views caches under the generation too.
+# which storage.permissions caches under the generation too.
 USER_NAME_COLUMNS = ("first_name", "last_name", "username", "is_superuser", "is_active")
 # Group membership and permissions (cached per user under the generation).
 AUTH_TABLES = ["auth_user_groups", "auth_group_permissions", "auth_user_user_permissions"]

@@ -132,7 +132,7 @@ def org(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (rendered job descriptions, positions.views)."""
+    """Each test starts with an empty cache (rendered job descriptions, browse.views.positions)."""
     cache.clear()
     yield
     cache.clear()

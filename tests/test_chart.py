@@ -37,7 +37,7 @@ def test_hr_editors_get_edit_links(hr_client, org):
 
 def test_deep_units_are_fetched_when_opened(hr_client, org, monkeypatch):
     # A big organisation: only the levels that fit the budget are rendered.
-    monkeypatch.setattr("departments.views.CHART_UNIT_BUDGET", 3)
+    monkeypatch.setattr("browse.views.departments.CHART_UNIT_BUDGET", 3)
     team = Department.objects.create(code="TEAM", name="华东组", parent=org["sales"])
     Department.objects.create(code="SUB", name="上海小组", parent=team)
     page = soup(hr_client.get("/chart/"))
@@ -88,7 +88,7 @@ def test_position_chart_query_count_is_fixed(hr_client, size, django_assert_num_
 def test_a_wide_organisation_renders_only_what_fits(
     hr_client, django_assert_num_queries, monkeypatch
 ):
-    monkeypatch.setattr("departments.views.CHART_UNIT_BUDGET", 10)
+    monkeypatch.setattr("browse.views.departments.CHART_UNIT_BUDGET", 10)
     grow_org(departments=30, positions=1, duties=0)
     page = soup(hr_client.get("/chart/"))
     # 31 units do not fit in 10: the company is shown, its departments are fetched on opening.

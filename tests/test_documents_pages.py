@@ -282,7 +282,7 @@ def test_approved_page_query_count_is_fixed(
     client.force_login(employee)
     # Expect 7 queries (the first request, before anything is cached):
     # * session, user
-    # * the content generation (the cache key of positions.views)
+    # * the content generation (the cache key of browse.views.positions)
     # * the position with its department, superior, control record and approved revision
     # * current holders
     # * the user's own and group permissions (may they see the draft?)

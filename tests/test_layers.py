@@ -41,16 +41,16 @@ def test_the_check_catches_an_import_that_climbs(tmp_path):
 
     found = violations(tmp_path)
 
-    assert found == [
-        "departments/models.py:5: departments (layer 3) imports positions (layer 4)"
-    ]
+    assert found == ["departments/models.py:5: departments (layer 3) imports positions (layer 4)"]
 
 
 def test_the_check_catches_an_import_between_apps_of_one_layer(tmp_path):
     (tmp_path / "search").mkdir()
     (tmp_path / "search" / "views.py").write_text("import browse.views\n")
 
-    assert violations(tmp_path) == ["search/views.py:1: search (layer 10) imports browse (layer 10)"]
+    assert violations(tmp_path) == [
+        "search/views.py:1: search (layer 10) imports browse (layer 10)"
+    ]
 
 
 def test_the_reader_uses_no_django_models():

@@ -17,8 +17,9 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 
+from browse.versions import ReaderRole
 from positions.models import Duty, Position
 from storage import generation
 from tests.documents_helpers import approve
@@ -69,6 +70,26 @@ def test_second_request_is_served_from_cache(hr_client, size, django_assert_num_
         second = hr_client.get(URL)
     assert duty_texts(second) == duty_texts(first)
     assert len(duty_texts(second)) == size
+
+
+@pytest.mark.parametrize(
+    ("persona", "query", "part"),
+    [
+        ("employee", "", ""),
+        ("employee", "?view=draft", ""),  # only the document team may ask for the draft
+        ("reviewer", "", "t"),
+        ("reviewer", "?view=draft", "td"),
+        ("hr", "", "et"),
+        ("hr", "?view=draft", "etd"),
+    ],
+)
+def test_the_readers_role_keys_the_cache_as_before(request, persona, query, part):
+    # The role's part of the key is the "e", "t", "d" string of the flags it
+    # always was, so entries cached before keep their keys.
+    page = RequestFactory().get(URL + query)
+    page.user = request.getfixturevalue(persona)
+
+    assert ReaderRole.of(page).cache_part == part
 
 
 def test_unknown_code_is_404_every_time(client, employee, small_org):

@@ -31,12 +31,8 @@ def _flag(value: bool) -> str:
 
 def collect(department=None) -> dict[str, list[list]]:
     """Rows of every sheet, in import order, for the whole organisation or a subtree."""
-    units = Department.objects.order_by("tree_id", "lft")
-    if department is not None:
-        units = units.filter(
-            tree_id=department.tree_id, lft__gte=department.lft, rght__lte=department.rght
-        )
-    units = list(units.select_related("parent"))
+    units = department.subtree() if department is not None else Department.objects.all()
+    units = list(units.select_related("parent").order_by("tree_id", "lft"))
     unit_ids = [u.pk for u in units]
     functions = defaultdict(list)
     for function in DepartmentFunction.objects.filter(department_id__in=unit_ids).order_by(

@@ -40,7 +40,7 @@ def test_expanding_a_deep_unit_fetches_its_subtree(
     page, live_server, employee, deep_org, monkeypatch
 ):
     # As in a large organisation: the chart renders only what fits its budget.
-    monkeypatch.setattr("departments.views.CHART_UNIT_BUDGET", 3)
+    monkeypatch.setattr("browse.views.departments.CHART_UNIT_BUDGET", 3)
     login(page, live_server, "emp", "emp-pass-123")
     assert page.locator("a.unit-name:text('华东组')").count() == 0
     more = page.locator("details.more[data-subtree='/chart/subtree/SALES/'] > summary")
@@ -120,7 +120,7 @@ def test_no_page_requests_anything_from_the_internet(page, live_server, hr, deep
 
 def test_the_flows_work_with_javascript_off(chromium, live_server, employee, deep_org, monkeypatch):
     """Scripts only enhance: sub-units, search and the language menu work without them."""
-    monkeypatch.setattr("departments.views.CHART_UNIT_BUDGET", 3)
+    monkeypatch.setattr("browse.views.departments.CHART_UNIT_BUDGET", 3)
     context = chromium.new_context(java_script_enabled=False, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)

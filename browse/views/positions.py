@@ -1,3 +1,5 @@
+"""A position's job description (page, print, /me/) and the chart of reporting lines."""
+
 import hashlib
 
 from django.core.cache import cache
@@ -8,13 +10,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from browse.versions import ReaderRole, position_context
 from core.numbering import number_items
-from core.roles import can_edit
-from documents.pages import position_context
-from documents.workflow import is_document_team
 from kpis.models import Kpi
 from positions.models import Assignment, Duty, Position
 from storage.generation import current as content_generation
+from storage.permissions import load_permissions
 
 # The position chart renders reporting levels while they fit this many
 # positions (at least one level below the root); the rest is one click away.
@@ -57,72 +58,45 @@ def _job_description(position):
 
 
 def _get_position(code):
-    # The control record and its approved revision come along (documents.pages).
+    # The control record and its approved revision come along (browse.versions).
     return get_object_or_404(
         Position.objects.select_related("department", "reports_to", "document__current_revision"),
         code=code,
     )
 
 
-def _variant(request):
-    """What besides the data changes the job description: the reader's role and ?view=draft.
-
-    "e": HR editor (edit links), "t": document team (may switch to the draft),
-    "d": the team asked for the draft. An employee is "".
-    """
-    editor = can_edit(request.user)
-    team = is_document_team(request.user)
-    draft = team and request.GET.get("view") == "draft"
-    return "".join(flag for flag, on in (("e", editor), ("t", team), ("d", draft)) if on)
-
-
-def _load_permissions(user, generation):
-    """Give ``user`` its permission sets from the cache, or put them there.
-
-    The sets are what ModelBackend caches on the user object for one request
-    (``_user_perm_cache``, ``_group_perm_cache``, ``_perm_cache``); kept here
-    under the content generation, which the triggers on auth_user_groups,
-    auth_group_permissions, auth_user_user_permissions and auth_user's
-    is_superuser/is_active move, so a changed group or permission is seen by
-    the next request. Saves the two permission queries of a cached page.
-    """
-    if generation is None or not user.is_authenticated or not user.is_active:
-        return
-    key = f"permissions:{user.pk}:{generation}"
-    if (sets := cache.get(key)) is not None:
-        user._user_perm_cache, user._group_perm_cache = sets
-        user._perm_cache = {*sets[0], *sets[1]}
-        return
-    sets = (user.get_user_permissions(), user.get_group_permissions())
-    cache.set(key, sets)
-
-
-def _cache_key(code, variant, generation):
+def _cache_key(code, role, generation):
     """None when there is no generation to key by (then nothing is cached)."""
     if generation is None:
         return None
-    parts = [code, get_language() or "", variant, str(generation), str(timezone.localdate())]
+    parts = [
+        code,
+        get_language() or "",
+        role.cache_part,
+        str(generation),
+        str(timezone.localdate()),
+    ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"position-page:{digest}"
 
 
-def _detail_body(request, code, variant, generation):
+def _detail_body(code, role, generation):
     """(title, rendered body) of the position page, maybe from the cache.
 
     The body is everything below the header: it holds neither the user's name
-    nor a CSRF token, only what the position code, the language, the variant,
-    the content generation and today's date decide (holders depend on dates,
+    nor a CSRF token, only what the position code, the language, the reader's
+    role, the content generation and today's date decide (holders depend on dates,
     an approved revision may take effect later). The generation is read
     first: the data read after it is at least as new, so an entry is never
     older than its key; any write changes the generation (database triggers,
     storage.generation), so the next request misses. An unknown code is
     never cached: it raises 404 on every request.
     """
-    key = _cache_key(code, variant, generation)
+    key = _cache_key(code, role, generation)
     if key is not None and (hit := cache.get(key)) is not None:
         return hit[0], mark_safe(hit[1])  # noqa: S308 - rendered by us below
-    context = position_context(request, _get_position(code), _job_description)
-    body = render_to_string("positions/_detail_body.html", {**context, "can_edit": "e" in variant})
+    context = position_context(role, _get_position(code), _job_description)
+    body = render_to_string("positions/_detail_body.html", {**context, "can_edit": role.editor})
     title = context["position"].title
     if key is not None:
         cache.set(key, (title, str(body)))
@@ -130,16 +104,17 @@ def _detail_body(request, code, variant, generation):
 
 
 def position_detail(request, code):
-    # The latest approved revision, or the live rows (see documents.pages).
+    # The latest approved revision, or the live rows (see browse.versions).
     # The generation is read first, before the permissions and the data.
     generation = content_generation()
-    _load_permissions(request.user, generation)
-    title, body = _detail_body(request, code, _variant(request), generation)
+    load_permissions(request.user, generation)
+    title, body = _detail_body(code, ReaderRole.of(request), generation)
     return render(request, "positions/detail.html", {"nav": "chart", "title": title, "body": body})
 
 
 def position_print(request, code):
-    context = position_context(request, _get_position(code), _job_description)
+    position = _get_position(code)
+    context = position_context(ReaderRole.of(request), position, _job_description)
     return render(request, "positions/print.html", context)
 
 
@@ -159,7 +134,8 @@ def me(request):
     context = {"nav": "me", "employee": employee, "assignments": assignments}
     if assignments:
         primary = assignments[0]
-        context.update(position_context(request, primary.position, _job_description))
+        role = ReaderRole.of(request)
+        context.update(position_context(role, primary.position, _job_description))
         context["other_assignments"] = assignments[1:]
     return render(request, "positions/me.html", context)
 

@@ -1,25 +1,23 @@
+"""The lists of KPIs and forms, and a form's page."""
+
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q
-from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models import Form, Kpi
-from positions.models import Duty
 
 FORMS_PER_PAGE = 50
 KPIS_PER_PAGE = 200
 
 
 def form_list(request):
-    duties = Duty.objects.select_related("position").order_by("position__code", "order")
     forms = Form.objects.select_related("department").order_by("name", "code")
     page = Paginator(forms, FORMS_PER_PAGE).get_page(request.GET.get("page"))
     # Prefetch the duties of this page's forms only.
-    page.object_list = list(page.object_list.prefetch_related(Prefetch("duties", queryset=duties)))
+    page.object_list = list(page.object_list.with_duties())
     return render(request, "kpis/form_list.html", {"nav": "forms", "page": page})
 
 
@@ -47,47 +45,8 @@ def form_template(request, code):
     return FileResponse(handle, as_attachment=True, filename=form.template.name.rsplit("/", 1)[-1])
 
 
-def _kpi_rows():
-    owner = {
-        "dept_tree": Coalesce(
-            "duty__position__department__tree_id",
-            "position__department__tree_id",
-            "function__department__tree_id",
-        ),
-        "dept_lft": Coalesce(
-            "duty__position__department__lft",
-            "position__department__lft",
-            "function__department__lft",
-        ),
-        "dept_code": Coalesce(
-            "duty__position__department__code",
-            "position__department__code",
-            "function__department__code",
-        ),
-        "dept_name": Coalesce(
-            "duty__position__department__name",
-            "position__department__name",
-            "function__department__name",
-        ),
-        "pos_code": Coalesce("duty__position__code", "position__code"),
-        "pos_title": Coalesce("duty__position__title", "position__title"),
-    }
-    return (
-        Kpi.objects.annotate(**owner)
-        .select_related("duty")
-        .order_by(
-            "dept_tree",
-            "dept_lft",
-            F("pos_code").asc(nulls_first=True),
-            "duty__order",
-            "order",
-            "id",
-        )
-    )
-
-
 def kpi_list(request):
-    kpis = _kpi_rows()
+    kpis = Kpi.objects.with_owner().select_related("duty").in_owner_order()
     period = request.GET.get("period", "")
     if period in Kpi.Period.values:
         kpis = kpis.filter(period=period)
@@ -95,11 +54,7 @@ def kpi_list(request):
         period = ""
     month = request.GET.get("month", "")
     if month.isdigit() and 1 <= int(month) <= 12:
-        # Due in that month: yearly deadlines in that month, and every monthly one.
-        kpis = kpis.filter(
-            Q(deadline_month=int(month))
-            | Q(deadline_month__isnull=True, deadline_day__isnull=False)
-        )
+        kpis = kpis.due_in_month(int(month))
     else:
         month = ""
     page = Paginator(kpis, KPIS_PER_PAGE).get_page(request.GET.get("page"))

@@ -1,26 +1,17 @@
-"""Which version a page shows: the latest approved revision, or the draft.
+"""How a description's control record reads: the revision in effect, the 编制/审核/批准 block.
 
-Employees read the latest approved revision, rendered from its snapshot and
-never from the live rows. Until a first revision is approved everybody sees
-the live rows under a "not yet approved" banner. Editors, reviewers and
-approvers switch to the draft with ``?view=draft``.
-
-The position and department views select the control record and its current
-revision with the subject (``select_related("document__current_revision")``),
-so choosing costs no query.
+The pages that choose which version to show (browse.versions) and the
+document control pages (documents.views) both read a description through
+these. The views select the control record and its current revision with the
+subject (``select_related("document__current_revision")``), so the common
+case costs no query.
 """
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext as _
 
 from departments.models import Department
 from documents.models import DEPARTMENT_PREFIX, POSITION_PREFIX, Status, display_name
-from documents.snapshot import hydrate_functions, hydrate_position
-from documents.workflow import is_document_team
-from positions.models import Assignment
-
-APPROVED, DRAFT, UNAPPROVED = "approved", "draft", "unapproved"
 
 
 def document_of(subject):
@@ -108,63 +99,3 @@ def _proposed_number(subject) -> str:
 
 def status_label(status) -> str:
     return str(Status(status).label)
-
-
-def _holders(position):
-    return list(
-        Assignment.objects.current()
-        .filter(position=position)
-        .select_related("employee")
-        .order_by("-is_primary", "employee__name")
-    )
-
-
-def position_context(request, position, live):
-    """Context of a job description page; ``live(position)`` builds it from the live rows."""
-    document = document_of(position)
-    team = is_document_team(request.user)
-    revision = effective_revision(document)
-    wants_draft = team and request.GET.get("view") == "draft"
-    if revision is not None and not wants_draft:
-        context = hydrate_position(revision.content, pk=position.pk)
-        holders = _holders(position)
-        context["holders"] = holders
-        context["vacancies"] = context["position"].headcount - len(holders)
-        showing = APPROVED
-    else:
-        context = live(position)
-        showing = DRAFT if revision is not None else UNAPPROVED
-    context["doc"] = _doc(document, revision, showing, team, position, "positions")
-    return context
-
-
-def department_sections(request, department, live):
-    """(numbered function sections, doc) for the department page; ``live()`` reads the rows."""
-    document = document_of(department)
-    team = is_document_team(request.user)
-    revision = effective_revision(document)
-    wants_draft = team and request.GET.get("view") == "draft"
-    if revision is not None and not wants_draft:
-        sections, showing = hydrate_functions(revision.content), APPROVED
-    else:
-        sections = live()
-        showing = DRAFT if revision is not None else UNAPPROVED
-    return sections, _doc(document, revision, showing, team, department, "departments")
-
-
-def _doc(document, revision, showing, team, subject, kind):
-    upcoming = None
-    current = document.current_revision_id if document is not None else None
-    if current and (revision is None or revision.pk != current):
-        upcoming = document.current_revision  # approved, takes effect later
-    return {
-        "document": document,
-        "revision": revision,
-        "upcoming": upcoming,
-        "showing": showing,
-        "team": team,
-        "kind": kind,
-        "code": subject.code,
-        "status_label": status_label(document.status) if document else _("draft"),
-        "control": control_block(document, revision if showing == APPROVED else None, subject),
-    }

@@ -1,11 +1,13 @@
+"""The organisation chart and a department's page."""
+
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from browse.versions import ReaderRole, department_sections
 from core.numbering import number_items
 from departments.models import Department
-from documents.pages import department_sections
 from kpis.models import Form, Kpi
-from positions.models import Assignment, DottedLine, Duty, Position
+from positions.models import Assignment, DottedLine, Position
 
 # The chart renders as many levels as fit this many units (at least one level
 # below the root); deeper sub-units are fetched when opened.
@@ -31,9 +33,7 @@ def _chart_units(root=None):
     Four queries whatever the size of the organisation: units per level, the
     units to render, their positions with staffing, their dotted lines.
     """
-    units = Department.objects.active()
-    if root is not None:
-        units = units.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght)
+    units = (root.subtree() if root is not None else Department.objects).active()
     base_level = root.level if root else 0
     depth = _chart_depth(units, base_level, minimum=2 if root else 1)
     last_level = base_level + depth - 1
@@ -113,8 +113,10 @@ def department_detail(request, code):
     department = get_object_or_404(
         Department.objects.select_related("document__current_revision"), code=code
     )
-    # Functions as last approved, or the live rows (see documents.pages).
-    sections, doc = department_sections(request, department, lambda: _function_sections(department))
+    # Functions as last approved, or the live rows (see browse.versions).
+    sections, doc = department_sections(
+        ReaderRole.of(request), department, lambda: _function_sections(department)
+    )
     current = Assignment.objects.current().select_related("employee")
     positions = list(
         department.positions.with_staffing()
@@ -122,25 +124,12 @@ def department_detail(request, code):
         .prefetch_related(Prefetch("assignments", queryset=current, to_attr="holders"))
         .order_by("-is_head", "code")
     )
-    # A union of three index look-ups: with OR, PostgreSQL misjudges the row
-    # count and hash-joins whole tables (60 ms at 200,000 duties, 1 ms this way).
-    duty_ids = Duty.objects.filter(position__department=department).values("pk")
-    kpi_ids = (
-        Kpi.objects.filter(duty_id__in=duty_ids)
-        .values("pk")
-        .order_by()
-        .union(
-            Kpi.objects.filter(position__department=department).values("pk").order_by(),
-            Kpi.objects.filter(function__department=department).values("pk").order_by(),
-        )
-    )
     kpis = (
-        Kpi.objects.filter(pk__in=kpi_ids)
+        Kpi.objects.for_department(department)
         .select_related("duty__position", "position", "function")
         .order_by("duty__position_id", "duty__order", "order", "id")
     )
-    used_forms = Duty.forms.through.objects.filter(duty_id__in=duty_ids).values("form_id")
-    forms = Form.objects.filter(Q(department=department) | Q(pk__in=used_forms)).order_by("name")
+    forms = Form.objects.for_department(department).order_by("name")
     return render(
         request,
         "departments/detail.html",

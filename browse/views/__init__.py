@@ -1,0 +1,1 @@
+"""The pages employees read: one module per subject, each view short."""
