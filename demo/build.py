@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from intake.rows import kpi_values
 from reader import read_document
-from workbook.documents import _kpi_values
 from workbook.sheets import COLUMNS
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
@@ -126,7 +126,7 @@ def build(mapping: dict, seeds: Path = SEEDS) -> dict[str, list[list]]:
                     continue
                 number += 1
                 for kpi in item["kpis"]:
-                    values = _kpi_values(kpi)
+                    values = kpi_values(kpi)
                     sheets["kpis"].append([code, number, *(values[c] for c in KPI_VALUES)])
     sheets["forms"] = list(forms.values())
     sheets["dotted_lines"] = [list(d) for d in mapping.get("dotted_lines", [])]

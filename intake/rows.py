@@ -335,7 +335,7 @@ def build_workbook(
             number += 1
             for sentence in item.kpis:
                 for kpi in kpi_reader(sentence) or [{"text": sentence}]:
-                    row(kpis, {"position_code": code, "duty_number": number, **_kpi_values(kpi)})
+                    row(kpis, {"position_code": code, "duty_number": number, **kpi_values(kpi)})
     for name, rows in [
         ("departments", departments),
         ("functions", functions),
@@ -353,7 +353,7 @@ _COMPARISON_SIGNS = {">=": ">=", "<=": "<=", "=": "=", "<": "<", ">": ">"}
 _PERIODS = {"annual": "yearly"}
 
 
-def _kpi_values(kpi: dict) -> dict:
+def kpi_values(kpi: dict) -> dict:
     deadline = kpi.get("deadline") or {}
     if deadline.get("month") and deadline.get("day"):
         when = f"{deadline['month']}-{deadline['day']}"

@@ -7,11 +7,7 @@ from bs4 import BeautifulSoup
 
 from core.numbering import number_items
 from departments.models import Department
-from kpis.models import Form, Kpi
-from positions.models import Position
-from tests.conftest import make_department
-from tests.pages import soup
-from workbook.documents import (
+from intake.rows import (
     NEW,
     USE_DEPARTMENT,
     USE_POSITION,
@@ -23,6 +19,10 @@ from workbook.documents import (
     parse_items,
     render_items,
 )
+from kpis.models import Form, Kpi
+from positions.models import Position
+from tests.conftest import make_department
+from tests.pages import soup
 from workbook.importer import OrgImporter
 
 ITEMS = [
