@@ -23,7 +23,7 @@ from intake.rows import (
     render_items,
 )
 from positions.models import Position
-from reader import DocumentError, parse_kpi, read_document
+from reader import DocumentError, parse_kpis, read
 from workbook.importer import ImportFailed, OrgImporter
 from workbook.views import IMPORT_PERMISSIONS, report_rows, require
 
@@ -67,11 +67,11 @@ def document_import(request):
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            parsed = read_document(form.cleaned_data["data"], form.cleaned_data["filename"])
+            parsed = read(form.cleaned_data["data"], form.cleaned_data["filename"])
         except DocumentError as exc:
             form.add_error(None, str(exc))
         else:
-            blocks = parsed["blocks"][:MAX_BLOCKS]
+            blocks = parsed.blocks[:MAX_BLOCKS]
             if not any(block_items(b) for b in blocks):
                 form.add_error(None, _("No numbered items were found in this document."))
             else:
@@ -81,7 +81,7 @@ def document_import(request):
                     for i, b in enumerate(blocks)
                 ]
                 formset = DecisionFormSet(initial=initial)
-                return _page(request, formset, parsed.get("warnings", []), directory, None)
+                return _page(request, formset, parsed.warnings, directory, None)
     return TemplateResponse(
         request,
         "admin/intake/document_import.html",
@@ -90,8 +90,8 @@ def document_import(request):
 
 
 def _initial(block, directory, department, position, first):
-    kind = block.get("kind")
-    name = block.get("name") or ""
+    kind = block.kind
+    name = block.name or ""
     choices, target, dept_code, reports_to = [], "", "", ""
     if kind == USE_DEPARTMENT or (kind != USE_POSITION and department and not position):
         use = USE_DEPARTMENT
@@ -111,7 +111,7 @@ def _initial(block, directory, department, position, first):
             found = [position, *found]
         choices = [(p.code, f"{p.title} ({p.code}, {p.department.name})") for p in found]
         target = found[0].code if found else ""
-        superiors = directory.positions_titled(block.get("reports_to") or "", dept_code)
+        superiors = directory.positions_titled(block.reports_to or "", dept_code)
         reports_to = superiors[0].code if len(superiors) == 1 else ""
         new_label = _("Create a new position “%(name)s”") % {"name": name}
     choices.append((NEW, new_label))
@@ -121,12 +121,12 @@ def _initial(block, directory, department, position, first):
         "target": target,
         "department": dept_code,
         "reports_to": reports_to,
-        "summary": block.get("summary") or "",
-        "requirements": "\n".join(block.get("requirements") or []),
+        "summary": block.summary or "",
+        "requirements": "\n".join(block.requirements),
         "items_text": render_items(block_items(block)),
         "choices_json": json.dumps(choices, ensure_ascii=False),
-        "document_reports_to": block.get("reports_to") or "",
-        "direct_reports": block.get("direct_reports") or [],
+        "document_reports_to": block.reports_to or "",
+        "direct_reports": list(block.direct_reports),
     }
 
 
@@ -157,7 +157,7 @@ def _check(request, department, position):
         return _page(request, formset, warnings, directory, None)
     decisions = [f.decision() for f in formset.forms]
     create_forms = request.POST.get("create_forms") == "1"
-    book, notes = build_workbook(decisions, directory, create_forms, parse_kpi)
+    book, notes = build_workbook(decisions, directory, create_forms, parse_kpis)
     saving = "save" in request.POST
     try:
         report = OrgImporter(book, user=request.user).run(dry_run=not saving)

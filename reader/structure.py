@@ -24,10 +24,10 @@ from reader.model import (
     DUTY,
     POSITION,
     UNKNOWN,
-    Block,
-    Document,
-    Item,
-    Section,
+    ParsedBlock,
+    ParsedDocument,
+    ParsedItem,
+    ParsedSection,
 )
 from reader.text import ColumnHeader, column_role, is_column_header, tidy
 
@@ -140,8 +140,8 @@ def _short(text: str, length: int = 60) -> str:
 
 class Reader:
     def __init__(self, warnings: list[str] | None = None):
-        self.document = Document(warnings=list(warnings or []))
-        self.block: Block | None = None
+        self.document = ParsedDocument(warnings=list(warnings or []))
+        self.block: ParsedBlock | None = None
         self.mode = DUTIES
         self.positions_follow = False
         self.title_name = ""
@@ -158,7 +158,7 @@ class Reader:
         self.colon_header = False
         self.unnumbered: list[str] = []
         # Table rows read line by line (序号 / 岗位职责 / 流程 / 相关记录 / 工作指标).
-        self.row: Item | None = None
+        self.row: ParsedItem | None = None
         self.row_phase = ""
         self.row_pending = ""
         self.heading_numbers: dict[int, int] = {}  # id(block) -> number of its heading
@@ -167,28 +167,28 @@ class Reader:
     # -- state -----------------------------------------------------------------
 
     def _reset_lists(self):
-        self.section: Section | None = None
-        self.section_block: Block | None = None
+        self.section: ParsedSection | None = None
+        self.section_block: ParsedBlock | None = None
         self.style0: str | None = None
         self.last0 = 0
         self.style1: str | None = None
         self.last1 = 0
-        self.parent: Item | None = None
+        self.parent: ParsedItem | None = None
         self.in_children = False
 
     def warn(self, message: str):
         self.document.warnings.append(message)
 
-    def _ensure_block(self, kind: str = UNKNOWN) -> Block:
+    def _ensure_block(self, kind: str = UNKNOWN) -> ParsedBlock:
         if self.block is None:
             self._new_block(kind, self.title_name if kind == DEPARTMENT else "")
         return self.block
 
-    def _new_block(self, kind: str, name: str, number: int | None = None) -> Block:
+    def _new_block(self, kind: str, name: str, number: int | None = None) -> ParsedBlock:
         self._close()
         self._flush_unnumbered(keep=True)
         self._close_row()
-        block = Block(kind=kind, name=name)
+        block = ParsedBlock(kind=kind, name=name)
         self.document.blocks.append(block)
         self.block = block
         if number is not None:
@@ -199,24 +199,24 @@ class Reader:
         self.pending_heading = ""
         return block
 
-    def _section_is_current(self, block: Block) -> bool:
+    def _section_is_current(self, block: ParsedBlock) -> bool:
         # Checked by owner, not by searching block.sections: a long document has many.
         return self.section is not None and self.section_block is block
 
-    def _ensure_section(self, title: str = "") -> Section:
+    def _ensure_section(self, title: str = "") -> ParsedSection:
         block = self._ensure_block()
         if not self._section_is_current(block):
-            self.section = Section(title=title)
+            self.section = ParsedSection(title=title)
             self.section_block = block
             block.sections.append(self.section)
         return self.section
 
-    def _new_section(self, title: str = "") -> Section:
+    def _new_section(self, title: str = "") -> ParsedSection:
         block = self._ensure_block()
         if self._section_is_current(block) and not self.section.items and not self.section.title:
             self.section.title = title
         else:
-            self.section = Section(title=title)
+            self.section = ParsedSection(title=title)
             self.section_block = block
             block.sections.append(self.section)
         self.style0, self.last0, self.parent = None, 0, None
@@ -251,7 +251,7 @@ class Reader:
         elif kind in ("title", "up", "down", "summary", "requirement"):
             self.target[1].append(text)
 
-    def _item_text(self, item: Item) -> str:
+    def _item_text(self, item: ParsedItem) -> str:
         if self.target and self.target[0] == "item" and self.target[1] is item:
             return "".join(self.target[2])
         return item.text
@@ -305,7 +305,7 @@ class Reader:
 
     # -- reading ------------------------------------------------------------
 
-    def read(self, elements) -> Document:
+    def read(self, elements) -> ParsedDocument:
         for index, element in enumerate(elements):
             following = elements[index + 1] if index + 1 < len(elements) else None
             if isinstance(element, Table):
@@ -422,7 +422,7 @@ class Reader:
                 return
             if self.mode == KPIS:
                 self._close()
-                item = Item(text="")
+                item = ParsedItem(text="")
                 item._mode = KPIS
                 self._ensure_section().items.append(item)
                 self.target = ("item", item, [stripped])
@@ -821,7 +821,7 @@ class Reader:
                 self._new_section()
             self.style0, self.last0 = event.style, 0
             if lost:
-                first = Item(text=lost)
+                first = ParsedItem(text=lost)
                 self.section.items.append(first)
                 self.last0 = 1
             self._add_item(event, level=0, line_start=line_start)
@@ -860,7 +860,7 @@ class Reader:
                 self._new_section()
                 self.style0, self.last0 = style0, last0
             else:
-                section = Section(title=title)
+                section = ParsedSection(title=title)
                 block = self.block
                 block.sections.insert(block.sections.index(owner) + 1, section)
                 self.section = section
@@ -886,7 +886,7 @@ class Reader:
         for line in lines:
             for part in re.split(r"[;；]", line):
                 if clean_item_text(part):
-                    item = Item(text=part)
+                    item = ParsedItem(text=part)
                     item._mode = self.mode
                     section.items.append(item)
 
@@ -960,7 +960,7 @@ class Reader:
 
     def _add_item(self, event: _Event, level: int, line_start: bool):
         section = self._ensure_section()
-        item = Item(text="")
+        item = ParsedItem(text="")
         item._mark = event.number
         item._mode = self.mode
         section.items.append(item)
@@ -977,7 +977,7 @@ class Reader:
         self.item_at_line_start = self.items_in_line == 0
         self.items_in_line += 1
 
-    def _drop_item(self, item: Item):
+    def _drop_item(self, item: ParsedItem):
         for section in self.block.sections if self.block else []:
             if item in section.items:
                 section.items.remove(item)
@@ -994,7 +994,7 @@ class Reader:
         self._close()
         self._close_row()
         self._drop_pending_heading()
-        item = Item(text="", number=number.strip().rstrip(".．").replace("．", "."))
+        item = ParsedItem(text="", number=number.strip().rstrip(".．").replace("．", "."))
         self._ensure_section().items.append(item)
         item._mode = self.mode
         self.row_owners.add(id(self.block))
@@ -1030,7 +1030,7 @@ class Reader:
             if self.row_pending:
                 # A line then steps from 1 again: the line was a duty whose 序号 was lost.
                 if re.match(r"^1\s*[、.．)）]", text):
-                    new = Item(text=self.row_pending)
+                    new = ParsedItem(text=self.row_pending)
                     new._mode = self.mode
                     self._ensure_section().items.append(new)
                     self.row = row = new
@@ -1097,7 +1097,7 @@ class Reader:
             if previous is not None and kpi_text:
                 previous.kpis.extend(parse_kpis(kpi_text))
             return
-        item = Item(text=duty, number=(cells.get("number") or "").strip().rstrip("."))
+        item = ParsedItem(text=duty, number=(cells.get("number") or "").strip().rstrip("."))
         item._mode = self.mode
         if cells.get("steps"):
             item.process_steps = _split_steps(cells["steps"])
@@ -1107,7 +1107,7 @@ class Reader:
             item.kpis = parse_kpis(kpi_text)
         if cells.get("authority"):
             self._ensure_section().items.append(item)
-            extra = Item(text=cells["authority"], kind=AUTHORITY)
+            extra = ParsedItem(text=cells["authority"], kind=AUTHORITY)
             extra._mode = AUTHORITIES
             self.section.items.append(extra)
             return
@@ -1275,7 +1275,7 @@ def _marker_event(match: re.Match) -> _Event:
 # -- after reading -------------------------------------------------------------
 
 
-def finish(document: Document, reader: Reader) -> Document:
+def finish(document: ParsedDocument, reader: Reader) -> ParsedDocument:
     _route_rows(document, reader)
     for block in document.blocks:
         for section in list(block.sections):
@@ -1321,13 +1321,15 @@ def finish(document: Document, reader: Reader) -> Document:
                 if rights and item.kind == DUTY:
                     # 对…请假1天以内(含)有直接审批权: a right written among the steps is an authority.
                     item.process_steps = [s for s in item.process_steps if s not in rights]
-                    kept.extend(Item(text=right, kind=AUTHORITY) for right in rights)
+                    kept.extend(ParsedItem(text=right, kind=AUTHORITY) for right in rights)
             section.items = kept
         if not any(s.items for s in block.sections) and len(block.sections) >= 2:
             titles = [s.title for s in block.sections if s.title]
             if len(titles) >= 2:
                 # 一、… 二、… with nothing under them: they were the items.
-                block.sections = [Section(items=[Item(text=clean_item_text(t)) for t in titles])]
+                block.sections = [
+                    ParsedSection(items=[ParsedItem(text=clean_item_text(t)) for t in titles])
+                ]
         for section in list(block.sections):
             if not section.items:
                 if section.title:
@@ -1357,7 +1359,7 @@ def finish(document: Document, reader: Reader) -> Document:
 _NAMED_ITEM = re.compile(r"^([^:：,，。;；]{2,16})[:：]\s*(.+)$", re.S)
 
 
-def _split_position_lists(document: Document):
+def _split_position_lists(document: ParsedDocument):
     """“1. 业务经理:负责… 2. 产品经理:负责…” under a department: one duty per position.
 
     Only when every item of the section starts with a position title and a
@@ -1378,8 +1380,10 @@ def _split_position_lists(document: Document):
             for item, match in zip(section.items, matches, strict=True):
                 item.text = match.group(2)
                 blocks.append(
-                    Block(
-                        kind=POSITION, name=match.group(1).strip(), sections=[Section(items=[item])]
+                    ParsedBlock(
+                        kind=POSITION,
+                        name=match.group(1).strip(),
+                        sections=[ParsedSection(items=[item])],
                     )
                 )
     document.blocks = blocks
@@ -1389,22 +1393,22 @@ def _number_key(number: str) -> tuple:
     return tuple(int(p) for p in number.split(".") if p.isdigit())
 
 
-def _route_rows(document: Document, reader: Reader):
+def _route_rows(document: ParsedDocument, reader: Reader):
     """Put table rows numbered 3.2.x under the heading numbered 2 (业务经理职责), in number order.
 
     Copied tables sometimes arrive with their rows out of order; the 序号
     says which position a row belongs to when the document numbers its
     position headings (1.业务总监 2.业务经理 …).
     """
-    owners: dict[int, list[Block]] = {}
+    owners: dict[int, list[ParsedBlock]] = {}
     for block in document.blocks:
         number = reader.heading_numbers.get(id(block))
         if number is not None and id(block) in reader.row_owners:
             owners.setdefault(number, []).append(block)
     if not owners:
         return
-    homes: dict[int, Section] = {}
-    moved: dict[int, list[Item]] = {}
+    homes: dict[int, ParsedSection] = {}
+    moved: dict[int, list[ParsedItem]] = {}
     for block in document.blocks:
         for section in block.sections:
             for item in list(section.items):
@@ -1432,6 +1436,6 @@ def _route_rows(document: Document, reader: Reader):
             seen.add(row.number)
         home = homes.get(id(block))
         if home is None:
-            home = Section()
+            home = ParsedSection()
             block.sections.append(home)
         home.items.extend(rows)
