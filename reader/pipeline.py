@@ -4,8 +4,9 @@ from django.utils.translation import gettext as _
 
 from reader import names
 from reader.files import DocumentError, Paragraph, Table, check_size, read_file
+from reader.finish import finish
 from reader.model import ParsedDocument
-from reader.structure import Reader, finish
+from reader.structure import Reader
 from reader.text import (
     drop_noise,
     drop_repeated_titles,
