@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from reader import names
 from reader.events import Event
 from reader.mode import Mode
-from reader.model import POSITION, ParsedItem, ParsedSection
+from reader.model import ParsedItem, ParsedSection
 from reader.patterns import (
     COMMENTARY,
     DELIMITER_END,
@@ -111,25 +111,54 @@ class MarksMixin:
         return None
 
     def _apply_marker(self, event: Event, action: str, gap: str, line_start: bool):
+        """Do what ``_marker_action`` decided; ``gap`` is the text between the last mark and this one."""
         self._flush_unnumbered(keep=action == "section")
         self.colon_header = False
         if event.page:
             self.warn(_("Dropped a page number: %(text)s") % {"text": event.page})
-        heading = lost = ""
         if event.glued and action in ("next", "child"):
             gap, headings = self._split_glued_headings(gap)
             if headings:
-                self._text(gap, line_start)
-                self._close()
-                position = next((h for h in reversed(headings) if names.is_position_name(h)), "")
-                if position:
-                    keep = self.positions_follow
-                    self._new_block(POSITION, position)
-                    self.positions_follow = keep
-                self._new_section()
-                self._add_item(event, level=0, line_start=False)
+                self._start_under_glued_headings(event, gap, headings, line_start)
                 return
-        body = gap
+        body, heading, lost = self._split_gap(event, action, gap)
+        self._text(body, line_start)
+        if action == "section":
+            self._open_section(event)
+            return
+        if action == "requirement":
+            self._open_requirement(event)
+            return
+        if action in ("start", "restart") and not heading and self.pending_heading and line_start:
+            heading = self.pending_heading
+        self.pending_heading = ""
+        if action in ("start", "restart"):
+            self._start_list(event, action, heading, lost, line_start)
+        elif action == "next":
+            self._next_item(event, line_start)
+        elif action == "children":
+            self._open_children(event, line_start)
+        elif action == "child":
+            self._close()
+            self._add_item(event, level=1, line_start=line_start)
+
+    def _start_under_glued_headings(self, event: Event, gap: str, headings: list, line_start):
+        """The item before the mark ended with the next heading glued on: a new list there."""
+        self._text(gap, line_start)
+        self._close()
+        position = next((h for h in reversed(headings) if names.is_position_name(h)), "")
+        if position:
+            self._new_position(position)
+        self._new_section()
+        self._add_item(event, level=0, line_start=False)
+
+    def _split_gap(self, event: Event, action: str, gap: str) -> tuple[str, str, str]:
+        """The text before a list's first mark: (text for the item before, a heading, a lost item).
+
+        A heading ends the gap (“销售经理 1. …”), or the gap is the first item
+        itself when the list starts at 2 (部门职能:负责…;2.负责…).
+        """
+        body, heading, lost = gap, "", ""
         lead = DELIMITERS.split(gap)[-1].strip()
         if action in ("start", "restart") and gap.strip():
             if action == "start" and event.number == 2 and self.target is None and not lead:
@@ -142,94 +171,93 @@ class MarksMixin:
                 or (lead and names.is_heading(lead) and action == "restart")
             ):
                 heading, body = lead, gap[: gap.rfind(lead)]
-        self._text(body, line_start)
-        if action == "section":
-            self._close()
-            self._close_row()
-            self.cn_last = event.number or 0
-            self.sibling_positions = False
-            if self.mode in (Mode.SUMMARY, Mode.REQUIREMENTS):
-                self.mode = Mode.DUTIES
-            section = self._new_section()
-            self.target = ("title", [], section)
-            return
-        if action == "requirement":
-            self._close()
-            self.style0, self.last0 = event.style, event.number or self.last0 + 1
-            self.target = ("requirement", [])
-            return
-        if action in ("start", "restart") and not heading and self.pending_heading and line_start:
-            heading = self.pending_heading
-        self.pending_heading = ""
-        if action in ("start", "restart"):
-            self._close()
-            if heading and heading != (self.block.name if self.block else None):
-                if names.is_position_name(heading) or (
-                    self.positions_follow and names.is_heading(heading)
-                ):
-                    keep = self.positions_follow
-                    self._new_block(POSITION, heading)
-                    self.positions_follow = keep
-                    self._new_section()
-                else:
-                    self._new_section(heading)
-            elif (
-                action == "restart"
-                or self.section is None
-                or not self._section_is_current(self._ensure_block())
+        return body, heading, lost
+
+    def _open_section(self, event: Event):
+        """一、… (or a number in brackets): a section whose title the following text is."""
+        self._close()
+        self._close_row()
+        self.cn_last = event.number or 0
+        self.sibling_positions = False
+        if self.mode in (Mode.SUMMARY, Mode.REQUIREMENTS):
+            self.mode = Mode.DUTIES
+        section = self._new_section()
+        self.target = ("title", [], section)
+
+    def _open_requirement(self, event: Event):
+        self._close()
+        self.style0, self.last0 = event.style, event.number or self.last0 + 1
+        self.target = ("requirement", [])
+
+    def _start_list(self, event: Event, action: str, heading: str, lost: str, line_start: bool):
+        """The first item of a list: under its heading, in a new section when it restarts."""
+        self._close()
+        if heading and heading != (self.block.name if self.block else None):
+            if names.is_position_name(heading) or (
+                self.positions_follow and names.is_heading(heading)
             ):
+                self._new_position(heading)
                 self._new_section()
-            self.style0, self.last0 = event.style, 0
-            if lost:
-                first = ParsedItem(text=lost)
-                self.section.items.append(first)
-                self.last0 = 1
-            self._add_item(event, level=0, line_start=line_start)
-        elif action == "next":
-            self._close()
-            if self.in_children:
-                # Back to the outer list after a promoted item's children: a new section.
-                style0, last0 = self.style0, self.last0
-                self._new_section()
-                self.style0, self.last0 = style0, last0
-            self._add_item(event, level=0, line_start=line_start)
-        elif action == "children" and (
-            self.section is None or self.parent not in self.section.items
+            else:
+                self._new_section(heading)
+        elif (
+            action == "restart"
+            or self.section is None
+            or not self._section_is_current(self._ensure_block())
         ):
+            self._new_section()
+        self.style0, self.last0 = event.style, 0
+        if lost:
+            first = ParsedItem(text=lost)
+            self.section.items.append(first)
+            self.last0 = 1
+        self._add_item(event, level=0, line_start=line_start)
+
+    def _next_item(self, event: Event, line_start: bool):
+        self._close()
+        if self.in_children:
+            # Back to the outer list after a promoted item's children: a new section.
+            style0, last0 = self.style0, self.last0
+            self._new_section()
+            self.style0, self.last0 = style0, last0
+        self._add_item(event, level=0, line_start=line_start)
+
+    def _open_children(self, event: Event, line_start: bool):
+        """1.1 or (1) under item 1: the item becomes the heading of its children.
+
+        A heading that repeats itself (2. 销售代表销售代表是…) is a position, described.
+        """
+        # Asked before the item above is closed, which may end its section.
+        new_list = self.section is None or self.parent not in self.section.items
+        self._close()
+        if new_list:
             # The item above ended with its section (a heading came between): a new list.
-            self._close()
             self._new_section()
             self.style0, self.last0 = event.style, 0
             self._add_item(event, level=0, line_start=line_start)
-        elif action == "children":
-            self._close()
-            parent = self.parent
-            owner = self.section
-            title = heading_text(parent.text)
-            if parent in owner.items:
-                owner.items.remove(parent)
-            name, rest = repeated_heading(title)
-            if name and (names.is_position_name(name) or self.sibling_positions):
-                # 2. 销售代表销售代表是…的核心岗位之一: a position, described, then its duties.
-                style0, last0 = self.style0, self.last0
-                keep = self.positions_follow
-                self._new_block(POSITION, name)
-                self.block.summary = rest
-                self.positions_follow = keep
-                self.sibling_positions = True
-                self._new_section()
-                self.style0, self.last0 = style0, last0
-            else:
-                section = ParsedSection(title=title)
-                block = self.block
-                block.sections.insert(block.sections.index(owner) + 1, section)
-                self.section = section
-            self.in_children = True
-            self.style1, self.last1 = event.style, 0
-            self._add_item(event, level=1, line_start=line_start)
-        elif action == "child":
-            self._close()
-            self._add_item(event, level=1, line_start=line_start)
+            return
+        parent = self.parent
+        owner = self.section
+        title = heading_text(parent.text)
+        if parent in owner.items:
+            owner.items.remove(parent)
+        name, rest = repeated_heading(title)
+        if name and (names.is_position_name(name) or self.sibling_positions):
+            # 2. 销售代表销售代表是…的核心岗位之一: a position, described, then its duties.
+            style0, last0 = self.style0, self.last0
+            self._new_position(name)
+            self.block.summary = rest
+            self.sibling_positions = True
+            self._new_section()
+            self.style0, self.last0 = style0, last0
+        else:
+            section = ParsedSection(title=title)
+            block = self.block
+            block.sections.insert(block.sections.index(owner) + 1, section)
+            self.section = section
+        self.in_children = True
+        self.style1, self.last1 = event.style, 0
+        self._add_item(event, level=1, line_start=line_start)
 
     def _known_names(self) -> tuple[set[str], set[str]]:
         """Names the document lists in its organisation structure, and the stems of its teams."""

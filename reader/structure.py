@@ -8,6 +8,12 @@ of a line, or when it is the next number of the list being read even if
 glued to the text before it (``…维护6. 负责…``): that is how items that run
 together on one line, as in pages copied from PDF, are told apart from
 numbers inside a sentence. Everything the reader skips is named in a warning.
+
+``Reader`` is one object in several modules: this one holds its state, the
+targets text goes to and its paragraphs; reader/headings.py its headings,
+reader/marks.py its numbering marks, reader/tables.py its tables.
+reader/events.py finds what a paragraph holds, reader/patterns.py the
+patterns they all use, reader/finish.py tidies the result.
 """
 
 import re
@@ -15,8 +21,9 @@ import re
 from django.utils.translation import gettext as _
 
 from reader import names
-from reader.events import Event, find_events
+from reader.events import find_events
 from reader.files import Paragraph, Table
+from reader.headings import HeadingsMixin
 from reader.marks import MarksMixin
 from reader.mode import Mode
 from reader.model import (
@@ -51,7 +58,7 @@ def _separator(parts: list[str]) -> str:
     return "\n" if parts else ""
 
 
-class Reader(MarksMixin, TablesMixin):
+class Reader(HeadingsMixin, MarksMixin, TablesMixin):
     def __init__(self, warnings: list[str] | None = None):
         self.document = ParsedDocument(warnings=list(warnings or []))
         self.block: ParsedBlock | None = None
@@ -114,6 +121,13 @@ class Reader(MarksMixin, TablesMixin):
         self._reset_lists()
         self.lead = ""
         self.pending_heading = ""
+        return block
+
+    def _new_position(self, name: str, number: int | None = None) -> ParsedBlock:
+        """A position's block, which stays under a container's “positions follow”."""
+        keep = self.positions_follow
+        block = self._new_block(POSITION, name, number)
+        self.positions_follow = keep
         return block
 
     def _section_is_current(self, block: ParsedBlock) -> bool:
@@ -195,9 +209,7 @@ class Reader(MarksMixin, TablesMixin):
             ):
                 if section in self.block.sections and not section.items:
                     self.block.sections.remove(section)
-                keep = self.positions_follow
-                self._new_block(POSITION, title)
-                self.positions_follow = keep
+                self._new_position(title)
             else:
                 section.title = title
         elif kind == "up":
@@ -259,9 +271,7 @@ class Reader(MarksMixin, TablesMixin):
             self.mode = Mode.DUTIES
             self._reset_lists()
             return
-        keep = self.positions_follow
-        self._new_block(POSITION, name, number)
-        self.positions_follow = keep
+        self._new_position(name, number)
         self.colon_header = False
 
     def _read_paragraph(self, text: str):
@@ -362,116 +372,6 @@ class Reader(MarksMixin, TablesMixin):
             self.lead = stripped
             return
         self._append(text)
-
-    def _field(self, text: str) -> bool:
-        """职位名称：人力资源专员 / 所属部门：人力资源部 — a job-description form's fields."""
-        if match := names.POSITION_FIELD.match(text):
-            value = match.group("value").strip()
-            self._close()
-            block = self.block
-            if block is not None and not block.name and not block.items:
-                block.name, block.kind = value, POSITION
-            else:
-                self._new_block(POSITION, value)
-            return True
-        if match := names.UNIT_FIELD.match(text):
-            value = match.group("value").strip()
-            self._close()
-            if self.block is not None and self.block.kind != POSITION and not self.block.name:
-                self.block.name, self.block.kind = value, DEPARTMENT
-            else:
-                self.warn(
-                    _("The document names the department “%(name)s”; choose it when importing.")
-                    % {"name": value}
-                )
-            return True
-        return False
-
-    def _apply_event(self, event: Event, line_start: bool):
-        if event.kind == "header":
-            self._apply_header(event)
-        elif event.kind in ("up", "down"):
-            self._close()
-            self._ensure_block(POSITION)
-            self.target = (event.kind, [])
-
-    def _apply_header(self, event: Event):
-        self._flush_unnumbered(keep=True)
-        number = None
-        in_section = False
-        # "3.业务助理职责:" — the number belongs to the heading, not to an item.
-        if self.target and self.target[0] == "item" and not self._item_text(self.target[1]).strip():
-            item = self.target[1]
-            number = self.marks.get(item)
-            self._drop_item(item)
-            self.target = None
-        elif self.target and self.target[0] == "title" and not "".join(self.target[1]).strip():
-            section = self.target[2]
-            if section in self.block.sections and not section.items:
-                self.block.sections.remove(section)
-                self.section = None
-            self.target = None
-            in_section = True
-        self._close()
-        self.pending_heading = ""
-        self.sibling_positions = False
-        kind, name = event.header, event.name
-        self.colon_header = event.colon and kind in ("duties", "department", "mixed", "authority")
-        if kind == "container":
-            self._ensure_block(DEPARTMENT)
-            self.positions_follow = True
-            self.mode = Mode.DUTIES
-            self.section = None
-            return
-        if kind == "kpis":
-            # 考核指标: targets listed apart from the duties, kept in a section of their own.
-            self._ensure_block()
-            self.mode = Mode.KPIS
-            self._new_section(event.keyword)
-            return
-        if kind in ("summary", "requirements"):
-            if (
-                name
-                and names.is_position_name(name)
-                and (not self.block or self.block.name != name)
-            ):
-                self._new_block(POSITION, name, number)
-            self._ensure_block()
-            self.mode = Mode.SUMMARY if kind == "summary" else Mode.REQUIREMENTS
-            self.target = ("summary", []) if kind == "summary" else ("requirement", [])
-            return
-        if kind == "department" or (kind != "container" and names.is_unit_name(name)):
-            block_kind = DEPARTMENT
-        else:
-            block_kind = POSITION if name else None
-        mode = {"authority": Mode.AUTHORITIES, "mixed": Mode.MIXED}.get(kind, Mode.DUTIES)
-        if not self.title_name and name and block_kind == DEPARTMENT:
-            self.title_name = name
-        current = self.block
-        if not name:
-            if current is None:
-                self._new_block(
-                    block_kind or UNKNOWN, self.title_name if block_kind == DEPARTMENT else ""
-                )
-            elif block_kind == DEPARTMENT and current.kind == POSITION:
-                self._new_block(DEPARTMENT, "")
-            elif current.kind == UNKNOWN and block_kind:
-                current.kind = block_kind
-            self.mode = mode
-            self.section = None
-            return
-        if (
-            current is not None
-            and names.clean_name(current.name) == name
-            and (in_section or not current.items)
-        ):
-            if block_kind and current.kind == UNKNOWN:
-                current.kind = block_kind
-            self.mode = mode
-            self.section = None
-            return
-        self._new_block(block_kind or UNKNOWN, name, number)
-        self.mode = mode
 
     def _flush_unnumbered(self, keep: bool):
         """Duties written without numbers under “岗位职责：”: one per line, or per ； clause."""
