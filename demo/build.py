@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from reader import read_document
-from workbook.documents import _kpi_values
+from intake.rows import kpi_values
+from reader import read
 from workbook.sheets import COLUMNS
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
@@ -28,7 +28,7 @@ class MappingError(Exception):
 
 
 def _pick(blocks, name, occurrence, after):
-    matches = [i for i, b in enumerate(blocks) if b["name"] == name]
+    matches = [i for i, b in enumerate(blocks) if b.name == name]
     # "last": a document that repeats a title (seed 002) is read for its final version.
     matches = matches[-1:] if occurrence == "last" else [i for i in matches if i > after][:1]
     if not matches:
@@ -56,42 +56,40 @@ def build(mapping: dict, seeds: Path = SEEDS) -> dict[str, list[list]]:
 
     headcounts = mapping.get("direct_report_headcounts", {})
     for filename, entries in mapping["seeds"].items():
-        blocks = read_document((seeds / filename).read_bytes(), filename)["blocks"]
+        blocks = read((seeds / filename).read_bytes(), filename).blocks
         last = -1
         for entry in entries:
             index = _pick(blocks, entry["name"], entry.get("occurrence"), last)
             last = max(last, index)
             block = blocks[index]
             items = [
-                (section["title"] or "", item)
-                for section in block["sections"]
-                for item in section["items"]
+                (section.title or "", item) for section in block.sections for item in section.items
             ]
             if "position" not in entry:
                 for title, item in items:
-                    sheets["functions"].append([entry["department"], title, fix(item["text"])])
+                    sheets["functions"].append([entry["department"], title, fix(item.text)])
                 continue
             code, department = entry["position"], entry["department"]
             reports_to = entry.get("reports_to", "")
-            if block.get("reports_to") and title_of.get(reports_to) != block["reports_to"]:
+            if block.reports_to and title_of.get(reports_to) != block.reports_to:
                 raise MappingError(
-                    f"{filename}: {block['name']} reports to {block['reports_to']!r} in the "
+                    f"{filename}: {block.name} reports to {block.reports_to!r} in the "
                     f"document; map it to that position's code, not {reports_to!r}"
                 )
-            title_of[code] = block["name"]
+            title_of[code] = block.name
             sheets["positions"].append(
                 [
                     code,
-                    block["name"],
+                    block.name,
                     department,
                     reports_to,
                     entry.get("headcount", 1),
                     int(entry.get("is_head", False)),
-                    entry.get("summary") or block.get("summary") or "",
-                    "\n".join(block.get("requirements") or []),
+                    entry.get("summary") or block.summary or "",
+                    "\n".join(block.requirements),
                 ]
             )
-            for number, subordinate in enumerate(block.get("direct_reports") or [], 1):
+            for number, subordinate in enumerate(block.direct_reports, 1):
                 sheets["positions"].append(
                     [
                         f"{department}-{number:02d}",
@@ -106,27 +104,27 @@ def build(mapping: dict, seeds: Path = SEEDS) -> dict[str, list[list]]:
                 )
             seen, number = set(), 0
             for title, item in items:
-                text = fix(item["text"])
+                text = fix(item.text)
                 # A scrambled table may repeat a row word for word: keep it once.
-                if (item["kind"], text) in seen:
+                if (item.kind, text) in seen:
                     continue
-                seen.add((item["kind"], text))
+                seen.add((item.kind, text))
                 sheets["duties"].append(
                     [
                         code,
-                        item["kind"],
+                        item.kind,
                         title,
                         text,
-                        "\n".join(fix(s) for s in item["process_steps"]),
-                        ";".join(form_code(f, department) for f in item["forms"]),
+                        "\n".join(fix(s) for s in item.process_steps),
+                        ";".join(form_code(f, department) for f in item.forms),
                         "",
                     ]
                 )
-                if item["kind"] != "duty":
+                if item.kind != "duty":
                     continue
                 number += 1
-                for kpi in item["kpis"]:
-                    values = _kpi_values(kpi)
+                for kpi in item.kpis:
+                    values = kpi_values(kpi)
                     sheets["kpis"].append([code, number, *(values[c] for c in KPI_VALUES)])
     sheets["forms"] = list(forms.values())
     sheets["dotted_lines"] = [list(d) for d in mapping.get("dotted_lines", [])]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "documents",
     "storage",
     "workbook",
+    "intake",
     "browse",
     "search",
     "demo",

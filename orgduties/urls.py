@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from browse import urls as browse_urls
+from intake import views as intake_views
 from search import views as search_views
-from workbook import document_views
 from workbook import views as workbook_views
 
 admin.site.site_header = _("OrgDuties administration")
@@ -32,7 +32,7 @@ urlpatterns = [
     # The language can be chosen on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", include(workbook_views.admin_urls())),
-    path("admin/", include(document_views.admin_urls())),
+    path("admin/", include(intake_views.admin_urls())),
     path("admin/", admin.site.urls),
 ]
 

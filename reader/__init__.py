@@ -2,10 +2,10 @@
 
 Python API (plain dataclasses, see ``reader.model``):
 
-* ``read(data, filename="") -> Document`` — an upload (.txt in UTF-8, GB18030
+* ``read(data, filename="") -> ParsedDocument`` — an upload (.txt in UTF-8, GB18030
   or Big5, or .docx); raises ``DocumentError`` with a message for HR staff.
-* ``parse_text(text) -> Document`` — pasted text.
-* ``parse_kpis(sentence) -> list[Kpi]`` — one KPI sentence.
+* ``parse_text(text) -> ParsedDocument`` — pasted text.
+* ``parse_kpis(sentence) -> list[ParsedKpi]`` — one KPI sentence.
 
 The same as JSON-shaped dictionaries (what ``parse_duties`` and ``parse_kpi``
 print): ``read_document(data, filename)`` and ``parse_kpi(sentence)``.
@@ -13,17 +13,17 @@ print): ``read_document(data, filename)`` and ``parse_kpi(sentence)``.
 
 from reader.files import DocumentError
 from reader.kpi import parse_kpis
-from reader.model import Block, Deadline, Document, Item, Kpi, Section
+from reader.model import Deadline, ParsedBlock, ParsedDocument, ParsedItem, ParsedKpi, ParsedSection
 from reader.pipeline import parse_elements, parse_text, read
 
 __all__ = [
-    "Block",
+    "ParsedBlock",
     "Deadline",
-    "Document",
+    "ParsedDocument",
     "DocumentError",
-    "Item",
-    "Kpi",
-    "Section",
+    "ParsedItem",
+    "ParsedKpi",
+    "ParsedSection",
     "parse_elements",
     "parse_kpi",
     "parse_kpis",

@@ -19,7 +19,20 @@ false and nothing else filled in: a KPI is never guessed.
 import re
 from decimal import Decimal
 
-from reader.model import EQ, GE, GT, LE, LT, Deadline, Kpi
+from reader.model import (
+    DAILY,
+    EQ,
+    GE,
+    GT,
+    LE,
+    LT,
+    MONTHLY,
+    QUARTERLY,
+    WEEKLY,
+    YEARLY,
+    Deadline,
+    ParsedKpi,
+)
 
 _CN_DIGITS = {
     "零": 0,
@@ -79,14 +92,14 @@ _EVERY = r"(?:per|every|each|a)\s+"
 _PERIOD_WORDS = [
     (
         r"每(?:一)?(?:个|個)?(?:日|天)|日均|" + _english(rf"daily|{_EVERY}(?:day|working\s+day)"),
-        "daily",
+        DAILY,
     ),
-    (r"每(?:一)?(?:个|個)?(?:周|週|星期)|" + _english(rf"weekly|{_EVERY}week"), "weekly"),
-    (r"每(?:一)?(?:个|個)?月|月度|按月|" + _english(rf"monthly|{_EVERY}month"), "monthly"),
-    (r"每(?:一)?(?:个|個)?季度?|季度|按季|" + _english(rf"quarterly|{_EVERY}quarter"), "quarterly"),
+    (r"每(?:一)?(?:个|個)?(?:周|週|星期)|" + _english(rf"weekly|{_EVERY}week"), WEEKLY),
+    (r"每(?:一)?(?:个|個)?月|月度|按月|" + _english(rf"monthly|{_EVERY}month"), MONTHLY),
+    (r"每(?:一)?(?:个|個)?季度?|季度|按季|" + _english(rf"quarterly|{_EVERY}quarter"), QUARTERLY),
     (
         r"每(?:一)?年度?|全年度?|整年|年度|按年|" + _english(rf"annual(?:ly)?|yearly|{_EVERY}year"),
-        "annual",
+        YEARLY,
     ),
 ]
 _UNREADABLE_PERIOD = re.compile(r"每半年|半年度|每两(?:个|個)?(?:月|年|周)|每隔")
@@ -367,9 +380,9 @@ def _strip_metric(text: str) -> str:
     return _TRAILING_ENGLISH_PERIOD.sub("", text).strip(_PUNCT)
 
 
-def _read_clause(clause: str, inherited_period: str | None) -> tuple[Kpi, str | None]:
+def _read_clause(clause: str, inherited_period: str | None) -> tuple[ParsedKpi, str | None]:
     """One KPI from one clause, and the period a following clause may inherit."""
-    kpi = Kpi(text=clause)
+    kpi = ParsedKpi(text=clause)
     if _UNREADABLE_PERIOD.search(clause):
         return kpi, inherited_period
     leading = _OPENING_PERIOD.match(clause)
@@ -430,7 +443,7 @@ _SENTENCES = re.compile(r"[;；。\n]+")
 _CLAUSES = re.compile(r"[，]|,(?!\d{3})")
 
 
-def parse_kpis(sentence: str) -> list[Kpi]:
+def parse_kpis(sentence: str) -> list[ParsedKpi]:
     """The KPIs of one sentence: one per clause, each keeping its words verbatim."""
     kpis = []
     for part in _SENTENCES.split(sentence or ""):

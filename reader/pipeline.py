@@ -1,11 +1,12 @@
-"""From bytes or text to a ``Document``: decode, clean, read the structure."""
+"""From bytes or text to a ``ParsedDocument``: decode, clean, read the structure."""
 
 from django.utils.translation import gettext as _
 
 from reader import names
 from reader.files import DocumentError, Paragraph, Table, check_size, read_file
-from reader.model import Document
-from reader.structure import Reader, finish
+from reader.finish import finish
+from reader.model import ParsedDocument
+from reader.structure import Reader
 from reader.text import (
     drop_noise,
     drop_repeated_titles,
@@ -31,7 +32,7 @@ def _prepare_lines(lines: list[str], warnings: list[str]) -> list:
     return find_tables(lines)
 
 
-def parse_elements(elements: list[Paragraph | Table]) -> Document:
+def parse_elements(elements: list[Paragraph | Table]) -> ParsedDocument:
     """Read paragraphs and tables (from a .docx) in document order."""
     warnings: list[str] = []
     prepared: list = []
@@ -51,7 +52,7 @@ def parse_elements(elements: list[Paragraph | Table]) -> Document:
     return _read(prepared, warnings)
 
 
-def parse_text(text: str) -> Document:
+def parse_text(text: str) -> ParsedDocument:
     """Read pasted or decoded text; DocumentError when it is empty or too large."""
     check_size(len(text.encode("utf-8", errors="replace")))
     if not text.strip():
@@ -60,13 +61,13 @@ def parse_text(text: str) -> Document:
     return _read(_prepare_lines(text.split("\n"), warnings), warnings)
 
 
-def _read(elements: list, warnings: list[str]) -> Document:
+def _read(elements: list, warnings: list[str]) -> ParsedDocument:
     reader = Reader(warnings)
     document = reader.read(elements)
     return finish(document, reader)
 
 
-def read(data: bytes, filename: str = "") -> Document:
+def read(data: bytes, filename: str = "") -> ParsedDocument:
     """Read an upload: plain text (UTF-8, GB18030, Big5) or a .docx."""
     content = read_file(data, filename)
     if isinstance(content, str):

@@ -93,8 +93,8 @@ def test_docx_paragraphs_and_table_in_document_order():
     assert manager.items[1].forms == ["月度总结报告"]
     kpis = service.items[0].kpis
     assert [(k.comparison, k.target, k.unit) for k in kpis] == [
-        ("<=", 3, "工作日"),
-        ("=", 100, "%"),
+        ("le", 3, "工作日"),
+        ("eq", 100, "%"),
     ]
 
 
@@ -121,7 +121,7 @@ def test_docx_table_with_number_steps_forms_and_kpi_columns():
     assert item.text == "对公司年度销售产值目标负责"
     assert item.process_steps == ["确认个人的年度销售目标", "计划每个月的销售目标"]
     assert item.forms == ["月度总结报告"]
-    assert (item.kpis[0].comparison, item.kpis[0].period) == (">=", "monthly")
+    assert (item.kpis[0].comparison, item.kpis[0].period) == ("ge", "monthly")
 
 
 def test_docx_automatic_list_numbers_are_read():
@@ -277,7 +277,7 @@ def test_docx_job_description_form_table():
     assert block.requirements == ["本科以上学历", "五年以上销售经验"]
     duties, kpis = block.sections
     assert [i.text for i in duties.items] == ["制定年度销售计划", "管理销售团队"]
-    assert kpis.items[0].kpis[0].comparison == ">="
+    assert kpis.items[0].kpis[0].comparison == "ge"
     assert any("销售部" in w for w in document.warnings)
 
 
@@ -306,5 +306,5 @@ def test_docx_headings_and_a_table_with_other_column_names():
         "负责客户回访",
         "负责整理客户档案",
     ]
-    assert block.items[2].kpis[0].comparison == ">="
+    assert block.items[2].kpis[0].comparison == "ge"
     assert block.items[3].kpis[0].deadline.day == 5

@@ -362,7 +362,7 @@ def test_table_of_number_duty_steps_forms_and_kpi_read_line_by_line():
     kpi = second.kpis[0]
     assert (kpi.metric, kpi.comparison, kpi.target, kpi.unit, kpi.period) == (
         "销售目标产值",
-        ">=",
+        "ge",
         90,
         "%",
         "monthly",
@@ -444,8 +444,8 @@ def test_kpis_listed_apart_from_the_duties_get_a_section_of_their_own():
     assert [i.text for i in duties.items] == ["负责仓库物资的收发", "完成领导交办的其他工作"]
     assert kpis.title == "考核指标"
     assert [(k.metric, k.comparison, k.target) for i in kpis.items for k in i.kpis] == [
-        ("账物相符率", "=", 100),
-        ("盘点差错率", "<", 0.5),
+        ("账物相符率", "eq", 100),
+        ("盘点差错率", "lt", 0.5),
     ]
 
 

@@ -58,7 +58,8 @@ class UploadForm(forms.Form):
     )
 
 
-def _require(request, permissions):
+def require(request, permissions):
+    """Refuse (403) a user who lacks any of ``permissions``; the intake's pages use it too."""
     if not request.user.has_perms(permissions):
         raise PermissionDenied
 
@@ -110,7 +111,7 @@ def _context(request, **extra):
 
 
 def import_view(request):
-    _require(request, IMPORT_PERMISSIONS)
+    require(request, IMPORT_PERMISSIONS)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, request.POST["token"], request.POST.get("filename", ""))
@@ -134,12 +135,13 @@ def import_view(request):
             return TemplateResponse(
                 request,
                 "admin/workbook/import_preview.html",
-                _context(request, report=_rows(report), token=token, filename=upload.name),
+                _context(request, report=report_rows(report), token=token, filename=upload.name),
             )
     return TemplateResponse(request, "admin/workbook/import.html", _context(request, form=form))
 
 
-def _rows(report):
+def report_rows(report):
+    """An import report's sheets in workbook order, as the preview templates list them."""
     return [(name, report.sheets[name]) for name in SHEET_ORDER]
 
 
@@ -167,7 +169,7 @@ def _confirm(request, token, filename):
 
 def error_report(request, token):
     """The uploaded rows as a workbook, with an error column beside the rows that failed."""
-    _require(request, IMPORT_PERMISSIONS)
+    require(request, IMPORT_PERMISSIONS)
     filename = request.GET.get("filename", "upload.xlsx")
     data = _load(token)
     try:
@@ -203,14 +205,14 @@ def error_report(request, token):
 
 
 def template_view(request):
-    _require(request, EXPORT_PERMISSIONS)
+    require(request, EXPORT_PERMISSIONS)
     response = HttpResponse(template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="orgduties-template.xlsx"'
     return response
 
 
 def export_view(request):
-    _require(request, EXPORT_PERMISSIONS)
+    require(request, EXPORT_PERMISSIONS)
     department = None
     if code := request.GET.get("department"):
         department = Department.objects.filter(code=code[:40]).first()

@@ -1,5 +1,6 @@
 """Saving a parsed duty document: editable item text, name matching, workbook rows, the admin flow."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -7,11 +8,7 @@ from bs4 import BeautifulSoup
 
 from core.numbering import number_items
 from departments.models import Department
-from kpis.models import Form, Kpi
-from positions.models import Position
-from tests.conftest import make_department
-from tests.pages import soup
-from workbook.documents import (
+from intake.rows import (
     NEW,
     USE_DEPARTMENT,
     USE_POSITION,
@@ -23,6 +20,11 @@ from workbook.documents import (
     parse_items,
     render_items,
 )
+from kpis.models import Form, Kpi
+from positions.models import Position
+from reader import ParsedKpi
+from tests.conftest import make_department
+from tests.pages import soup
 from workbook.importer import OrgImporter
 
 ITEMS = [
@@ -72,16 +74,16 @@ def org(db):
 def simple_kpis(sentence):
     """The structure the KPI reader would give for the one sentence used here."""
     return [
-        {
-            "text": sentence,
-            "metric": "每月销售目标产值",
-            "comparison": ">=",
-            "target": 90,
-            "unit": "%",
-            "period": "monthly",
-            "deadline": None,
-            "structured": True,
-        }
+        ParsedKpi(
+            text=sentence,
+            metric="每月销售目标产值",
+            comparison="ge",
+            target=Decimal(90),
+            unit="%",
+            period="monthly",
+            deadline=None,
+            structured=True,
+        )
     ]
 
 

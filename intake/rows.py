@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from core.chinese import simplified
 from departments.models import Department
-from kpis.models import Form
+from kpis.models import Form, Kpi
 from positions.models import Position
+from reader import ParsedBlock, ParsedKpi
 from workbook.sheets import Row, Workbook
 
 USE_DEPARTMENT = "department"
@@ -54,19 +55,19 @@ class Item:
     kpis: list[str] = field(default_factory=list)
 
 
-def block_items(block: dict) -> list[Item]:
-    """The items of a parsed block (the reader's JSON), flattened with their section titles."""
+def block_items(block: ParsedBlock) -> list[Item]:
+    """The items of a block the reader returned, flattened with their section titles."""
     items = []
-    for section in block.get("sections", []):
-        for item in section.get("items", []):
+    for section in block.sections:
+        for item in section.items:
             items.append(
                 Item(
-                    text=item.get("text", ""),
-                    kind=item.get("kind") or "duty",
-                    section=section.get("title") or "",
-                    process_steps=list(item.get("process_steps") or []),
-                    forms=list(item.get("forms") or []),
-                    kpis=[k.get("text", "") for k in item.get("kpis") or [] if k.get("text")],
+                    text=item.text,
+                    kind=item.kind or "duty",
+                    section=section.title or "",
+                    process_steps=list(item.process_steps),
+                    forms=list(item.forms),
+                    kpis=[k.text for k in item.kpis if k.text],
                 )
             )
     return items
@@ -194,12 +195,12 @@ class Directory:
         return code
 
 
-def department_candidates(directory: Directory, block: dict) -> list:
+def department_candidates(directory: Directory, block: ParsedBlock) -> list:
     """Departments a block may belong to: a department block's own name, or a position's
     title with its trailing role removed (售后服务部经理 → 售后服务部)."""
-    name = block.get("name") or ""
+    name = block.name or ""
     found = directory.departments_named(name)
-    if found or block.get("kind") != USE_POSITION:
+    if found or block.kind != USE_POSITION:
         return found
     match = re.match(r"^(.+?[部处室科中心组])", simplified(name))
     return directory.departments_named(match.group(1)) if match else []
@@ -227,7 +228,7 @@ def build_workbook(
 ) -> tuple[Workbook, list[str]]:
     """The workbook that saves these decisions, and notes on what was left out.
 
-    ``kpi_reader(sentence)`` returns the KPI dictionaries of the document reader.
+    ``kpi_reader(sentence)`` returns the reader's ``ParsedKpi`` list (``reader.parse_kpis``).
     """
     book = Workbook()
     notes: list[str] = []
@@ -334,8 +335,8 @@ def build_workbook(
                 continue
             number += 1
             for sentence in item.kpis:
-                for kpi in kpi_reader(sentence) or [{"text": sentence}]:
-                    row(kpis, {"position_code": code, "duty_number": number, **_kpi_values(kpi)})
+                for kpi in kpi_reader(sentence) or [ParsedKpi(text=sentence)]:
+                    row(kpis, {"position_code": code, "duty_number": number, **kpi_values(kpi)})
     for name, rows in [
         ("departments", departments),
         ("functions", functions),
@@ -349,26 +350,42 @@ def build_workbook(
     return book, notes
 
 
-_COMPARISON_SIGNS = {">=": ">=", "<=": "<=", "=": "=", "<": "<", ">": ">"}
-_PERIODS = {"annual": "yearly"}
+# The workbook's comparison column is written in signs, as the exporter writes it
+# and the README documents it: the rows of a document read like an exported workbook.
+WORKBOOK_SIGNS = {
+    Kpi.Comparison.GE: ">=",
+    Kpi.Comparison.LE: "<=",
+    Kpi.Comparison.EQ: "=",
+    Kpi.Comparison.LT: "<",
+    Kpi.Comparison.GT: ">",
+}
 
 
-def _kpi_values(kpi: dict) -> dict:
-    deadline = kpi.get("deadline") or {}
-    if deadline.get("month") and deadline.get("day"):
-        when = f"{deadline['month']}-{deadline['day']}"
-    elif deadline.get("day"):
-        when = str(deadline["day"])
+def kpi_values(kpi: ParsedKpi) -> dict:
+    """The cells of a KPI row of the workbook for one KPI the reader returned.
+
+    The reader speaks the models' words, so its period is written as it is; a
+    KPI without a target keeps its sentence, period and deadline only.
+    """
+    deadline = kpi.deadline
+    if deadline and deadline.month and deadline.day:
+        when = f"{deadline.month}-{deadline.day}"
+    elif deadline and deadline.day:
+        when = str(deadline.day)
     else:
         when = ""
-    target = kpi.get("target")
-    structured = kpi.get("structured", False) and target is not None
+    structured = kpi.structured and kpi.target is not None
     return {
-        "text": kpi.get("text", ""),
-        "metric": kpi.get("metric") or "" if structured else "",
-        "comparison": _COMPARISON_SIGNS.get(kpi.get("comparison") or "", "") if structured else "",
-        "target": f"{target}" if structured else "",
-        "unit": kpi.get("unit") or "" if structured else "",
-        "period": _PERIODS.get(kpi.get("period") or "", kpi.get("period") or ""),
+        "text": kpi.text,
+        "metric": kpi.metric or "" if structured else "",
+        "comparison": WORKBOOK_SIGNS.get(kpi.comparison, "") if structured else "",
+        "target": _target(kpi.target) if structured else "",
+        "unit": kpi.unit or "" if structured else "",
+        "period": kpi.period or "",
         "deadline": when,
     }
+
+
+def _target(value) -> str:
+    # Written as the reader's JSON wrote it before: 90, not 90.0000; 99.5 as 99.5.
+    return f"{int(value) if value == value.to_integral_value() else float(value)}"
