@@ -205,11 +205,12 @@ def test_hr_adds_a_department_through_the_admin_form(hr_client, hr, org):
 # --- employees without staff status, and anonymous visitors -------------------------------
 
 
+@pytest.mark.parametrize("persona", ["employee", "outsider"])
 @pytest.mark.parametrize("model", MODELS, ids=label)
-def test_employee_without_staff_status_is_sent_to_the_admin_login(
-    client, employee, examples, model
+def test_users_without_staff_status_are_sent_to_the_admin_login(
+    client, request, persona, examples, model
 ):
-    client.force_login(employee)
+    client.force_login(request.getfixturevalue(persona))
     obj = example(examples, model)
 
     for url in [reverse("admin:index"), *every_url(model, obj)]:
