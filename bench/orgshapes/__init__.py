@@ -1,4 +1,4 @@
-"""Every synthetic organisation of the tests and the benchmarks, in one place.
+"""The synthetic organisations of the tests and the benchmarks, in one place.
 
 Three shapes, each kept exactly as the figures and query counts that rest on
 it were measured (the same parameters give the same organisation, row for row):
@@ -13,5 +13,7 @@ it were measured (the same parameters give the same organisation, row for row):
   load test.
 
 Import the module you need: ``realistic`` needs no Django, the other two need
-it set up.
+it set up. (bench.concurrent_moves builds its own tree of departments only,
+emptied and rebuilt on every run: a fixture of that script, not an
+organisation.)
 """
