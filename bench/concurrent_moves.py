@@ -7,7 +7,7 @@ processes move random departments for a while (mptt moves through
 the same check the tests use (``Department.objects.tree_problems()``).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/orgduties_bench \\
-        .venv/bin/python bench/concurrent_moves.py --seconds 10 --processes 2
+        .venv/bin/python -m bench.concurrent_moves --seconds 10 --processes 2
 
 ``--no-lock`` replaces ``departments.models.tree_lock`` by a plain
 ``transaction.atomic`` to show what the lock prevents. The scratch database is
@@ -23,11 +23,8 @@ import random
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(BASE_DIR)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orgduties.settings")
+from bench import setup_django
 
 COMPANIES = 4
 UNITS_PER_COMPANY = 50  # the company and 49 units below it
@@ -72,10 +69,8 @@ def ensure_database():
     server.close()
 
 
-def setup_django(no_lock):
-    import django
-
-    django.setup()
+def setup(no_lock):
+    setup_django()
     if no_lock:
         from django.db import transaction
 
@@ -167,7 +162,7 @@ def work(number, ids, seconds, seed, results):
 def main():
     args = parse_args()
     ensure_database()
-    setup_django(args.no_lock)
+    setup(args.no_lock)
     migrate()
 
     from django.db import connection, connections

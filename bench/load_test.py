@@ -1,7 +1,7 @@
 """Load test: gunicorn serving the synthetic organisation, hit over loopback.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/orgduties_bench \
-        .venv/bin/python bench/load_test.py --seconds 20 --clients 8 --workers 4
+        .venv/bin/python -m bench.load_test --seconds 20 --clients 8 --workers 4
 
 Starts gunicorn itself (production settings, DEBUG=0, on 127.0.0.1 and a free
 port), signs in one employee session per client, then for each scenario
@@ -22,7 +22,7 @@ otherwise pass for a success).
 measured with every job description already rendered once, as a server that
 has been up a while would be; without it the run starts cold.
 
-Build the organisation first with bench/generate_org.py (same DATABASE_URL).
+Build the organisation first with bench.generate_org (same DATABASE_URL).
 """
 
 import argparse
@@ -44,9 +44,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orgduties.settings")
+from bench import ROOT, setup_django
 
 HOST = "127.0.0.1"
 USERNAME = "loadtest-employee"
@@ -83,9 +81,7 @@ def server_env(port, static_root, workers):
 
 def prepare(args):
     """Pick the pages to request and make the employee who requests them."""
-    import django
-
-    django.setup()
+    setup_django()
     from django.contrib.auth.models import Group, User
 
     from core.roles import EMPLOYEES
@@ -96,7 +92,7 @@ def prepare(args):
     position_codes = list(Position.objects.values_list("code", flat=True))
     department_codes = list(Department.objects.values_list("code", flat=True))
     if len(position_codes) < 100:
-        sys.exit("The database holds fewer than 100 positions: run bench/generate_org.py first.")
+        sys.exit("The database holds fewer than 100 positions: run bench.generate_org first.")
     titles = list(Position.objects.values_list("title", flat=True)[:2000])
     words = sorted({t[:2] for t in titles} | {t[-3:] for t in titles})
     user, _ = User.objects.get_or_create(username=USERNAME)

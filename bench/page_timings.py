@@ -1,9 +1,9 @@
 """Server time of each employee page, measured in-process with Django's test client.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/orgduties_bench \
-        .venv/bin/python bench/page_timings.py --repeat 30
+        .venv/bin/python -m bench.page_timings --repeat 30
 
-Run bench/generate_org.py on the same database first. Each page is requested
+Run bench.generate_org on the same database first. Each page is requested
 --repeat times after one warm-up request; the median and the 95th percentile
 are printed in milliseconds, with the number of queries. Pages are chosen in
 the middle of the organisation so they are typical, not the smallest.
@@ -15,21 +15,12 @@ cached position page instead (every request after the warm-up is a hit).
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orgduties.settings")
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("CACHE_BACKEND", "dummy")
+from bench import setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django(DEBUG="1", ALLOWED_HOSTS="testserver", CACHE_BACKEND="dummy")
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402

@@ -9,25 +9,19 @@ For every ``fixtures/seeds/<seed>.txt`` with a reviewed ``tests/seeds/expected/<
   how many were read with the same structure: structured, comparison,
   target, unit, period and deadline. Metric wording is reported apart.
 
-    .venv/bin/python bench/reader_accuracy.py            # table
-    .venv/bin/python bench/reader_accuracy.py --markdown # rows for bench/RESULTS.md
+    .venv/bin/python -m bench.reader_accuracy            # table
+    .venv/bin/python -m bench.reader_accuracy --markdown # rows for bench/RESULTS.md
 """
 
 import argparse
 import json
-import os
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orgduties.settings")
+from bench import ROOT, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from reader import read  # noqa: E402
 

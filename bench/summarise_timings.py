@@ -1,6 +1,6 @@
-"""Combine several runs of bench/page_timings.py into one Markdown table.
+"""Combine several runs of bench.page_timings into one Markdown table.
 
-    .venv/bin/python bench/summarise_timings.py bench/out/pg-1.txt bench/out/pg-2.txt bench/out/pg-3.txt
+    .venv/bin/python -m bench.summarise_timings bench/out/pg-1.txt bench/out/pg-2.txt bench/out/pg-3.txt
 
 For each page: the median of the runs' medians, the median of their p95s, the
 runs' medians side by side (to show the spread), and the query count (which

@@ -63,6 +63,12 @@ def employee(db):
 
 
 @pytest.fixture
+def outsider(db):
+    """A logged-in account in no group: refused by the admin, like an employee."""
+    return User.objects.create_user("outsider", password="out-pass-123")
+
+
+@pytest.fixture
 def staff_employee(db):
     """An employee who was given staff status but only the Employees group."""
     user = User.objects.create_user("staffemp", password="emp-pass-123", is_staff=True)

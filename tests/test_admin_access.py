@@ -21,6 +21,7 @@ from documents.models import Document, Revision
 from kpis.models import Form, Kpi
 from positions.models import Assignment, DottedLine, Duty, Employee, Position
 from tests.documents_helpers import approve
+from tests.pages import form_data
 
 # Login accounts and groups are managed by superusers, not by HR editors.
 ACCOUNT_MODELS = {User, Group}
@@ -204,11 +205,12 @@ def test_hr_adds_a_department_through_the_admin_form(hr_client, hr, org):
 # --- employees without staff status, and anonymous visitors -------------------------------
 
 
+@pytest.mark.parametrize("persona", ["employee", "outsider"])
 @pytest.mark.parametrize("model", MODELS, ids=label)
-def test_employee_without_staff_status_is_sent_to_the_admin_login(
-    client, employee, examples, model
+def test_users_without_staff_status_are_sent_to_the_admin_login(
+    client, request, persona, examples, model
 ):
-    client.force_login(employee)
+    client.force_login(request.getfixturevalue(persona))
     obj = example(examples, model)
 
     for url in [reverse("admin:index"), *every_url(model, obj)]:
@@ -350,7 +352,7 @@ def test_staff_employee_cannot_change_through_the_history_revert_form(
     record = obj.history.latest()
     url = admin_url(model, "simple_history", obj.pk, record.history_id)
     before = model.objects.filter(pk=obj.pk).values().get()
-    data = _form_data(staff_client.get(url).content)
+    data = form_data(staff_client.get(url).content, "#content-main form")
     for name in ("name", "title", "text"):
         if name in data:
             data[name] = "被篡改"
@@ -359,28 +361,6 @@ def test_staff_employee_cannot_change_through_the_history_revert_form(
 
     assert model.objects.filter(pk=obj.pk).values().get() == before
     assert response.status_code == 403
-
-
-def _form_data(html):
-    """What the browser would submit from the page's main form."""
-    form = BeautifulSoup(html, "html.parser").select_one("#content-main form")
-    data = {}
-    for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        if not name or "__prefix__" in name:
-            continue
-        if field.name == "select":
-            chosen = [o.get("value", o.text) for o in field.find_all("option", selected=True)]
-            if chosen:
-                data[name] = chosen if field.has_attr("multiple") else chosen[0]
-        elif field.name == "textarea":
-            data[name] = field.text.removeprefix("\n")
-        elif field.get("type") in ("checkbox", "radio"):
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        elif field.get("type") != "submit":
-            data[name] = field.get("value", "")
-    return data
 
 
 # --- autocomplete boxes ---------------------------------------------------------------------

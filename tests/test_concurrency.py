@@ -25,7 +25,7 @@ from mptt.exceptions import InvalidMove
 
 from departments.models import Department
 from positions.models import Duty, Position
-from tests.test_integrity import form_data
+from tests.pages import form_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -98,7 +98,7 @@ def reorderer(number, ids, user, results):
     try:
         while time.monotonic() < deadline:
             url = f"/admin/positions/position/{rng.choice(ids)}/change/"
-            data = form_data(client.get(url).content, "position_form")
+            data = form_data(client.get(url).content, "form#position_form")
             for prefix in ("duties", "duties-2"):  # duties, then authorities
                 count = int(data[f"{prefix}-TOTAL_FORMS"])
                 orders = list(range(1, count + 1))

@@ -3,18 +3,19 @@
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-# Shared with test_integrity: the page-to-POST helper and the tree checker.
-from test_integrity import children_codes, form_data, tree_problems
+# Shared with test_integrity: the tree checker.
+from test_integrity import children_codes, tree_problems
 
 from departments.models import Department
 from positions.models import Position
+from tests.pages import form_data
 
 
 def edit_in_admin(client, obj, **changes):
     """Open the object's admin change page, change some fields, press Save."""
     opts = obj._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    data = form_data(client.get(url).content.decode(), f"{opts.model_name}_form")
+    data = form_data(client.get(url).content, f"form#{opts.model_name}_form")
     data.update({name: str(value) for name, value in changes.items()})
     response = client.post(url, data)
     assert response.status_code == 302, BeautifulSoup(response.content, "html.parser").select(
@@ -33,7 +34,7 @@ def revert_in_admin(client, obj, record):
     assert page.status_code == 200
     form = BeautifulSoup(page.content, "html.parser").select_one("#content-main form")
     assert form.select_one("input[type=submit][name=_save]")  # the Revert button
-    data = form_data(page.content.decode(), form["id"])
+    data = form_data(page.content, "#content-main form")
     data["_save"] = "Revert"
     return client.post(url, data)
 

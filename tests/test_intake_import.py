@@ -24,7 +24,7 @@ from kpis.models import Form, Kpi
 from positions.models import Position
 from reader import ParsedKpi
 from tests.conftest import make_department
-from tests.pages import soup
+from tests.pages import form_data, soup
 from workbook.importer import OrgImporter
 
 ITEMS = [
@@ -165,24 +165,6 @@ def after_sales_text():
     return text[text.index("售后服务部部门职能") : text.index("售后服务部经理岗位职责")]
 
 
-def management_data(page):
-    """The check page's form as a browser would post it back."""
-    form = page.find("form", id="document-check")
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in ("submit", "checkbox"):
-            continue
-        if field.name == "textarea":
-            data[name] = field.get_text().removeprefix("\n")
-        elif field.name == "select":
-            chosen = field.find("option", selected=True) or field.find("option")
-            data[name] = chosen.get("value", "") if chosen else ""
-        else:
-            data[name] = field.get("value", "")
-    return data
-
-
 def test_pasted_department_text_is_checked_then_saved_to_the_department(hr_client, org):
     url = "/admin/workbook/document/?department=SALES"
     page = soup(hr_client.post(url, {"text": after_sales_text()}))
@@ -190,7 +172,7 @@ def test_pasted_department_text_is_checked_then_saved_to_the_department(hr_clien
     assert "15. 负责本部门车辆的管理与维护" in items  # the page marker 2、 is gone
     assert not org["sales"].functions.exists()
 
-    data = management_data(page)
+    data = form_data(page, "form#document-check")
     assert data["form-0-use"] == "department" and data["form-0-target"] == "SALES"
     preview = soup(hr_client.post(url, data | {"check": "1"}))
     created = preview.select_one("#import-preview tbody tr td").get_text()
@@ -207,7 +189,7 @@ def test_pasted_department_text_is_checked_then_saved_to_the_department(hr_clien
 def test_an_unmatched_block_is_saved_only_after_hr_chooses_where(hr_client, org):
     text = "售后服务部经理岗位职责:直接上级:总经理1. 负责制定每月的服务计划;2. 负责本部门车辆管理。"
     page = soup(hr_client.post("/admin/workbook/document/", {"text": text}))
-    data = management_data(page)
+    data = form_data(page, "form#document-check")
     assert data["form-0-use"] == "position"
     assert data["form-0-target"] == ""  # no such position: nothing is created by default
     refused = soup(hr_client.post("/admin/workbook/document/", data | {"save": "1"}))
@@ -298,7 +280,7 @@ def test_a_word_document_with_a_duty_table_is_read_in_the_admin(hr_client, org):
     url = "/admin/workbook/document/?position=SALES-MGR"
 
     page = soup(hr_client.post(url, {"file": upload}))
-    data = management_data(page)
+    data = form_data(page, "form#document-check")
     assert data["form-0-target"] == "SALES-MGR"
     response = hr_client.post(url, data | {"save": "1"})
     assert response.status_code == 302
@@ -325,7 +307,9 @@ def test_import_from_document_is_offered_on_the_department_list_and_each_page(hr
 def test_switching_a_part_to_department_without_choosing_a_department_saves_nothing(hr_client, org):
     text = "销售部经理岗位职责:直接上级:总经理1. 负责制定销售计划;2. 负责管理销售团队。"
     page = soup(hr_client.post("/admin/workbook/document/", {"text": text}))
-    data = management_data(page) | {"form-0-use": "department"}  # target is still SALES-MGR
+    data = form_data(page, "form#document-check") | {
+        "form-0-use": "department"
+    }  # target is still SALES-MGR
     refused = soup(hr_client.post("/admin/workbook/document/", data | {"save": "1"}))
     assert "not a stored department or position" in refused.select_one(".errorlist").get_text()
     assert not org["sales"].functions.exists() and not org["mgr"].duties.exists()

@@ -17,6 +17,7 @@ from mptt.exceptions import InvalidMove
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
 from positions.models import Assignment, DottedLine, Duty, Employee, Position
+from tests.pages import form_data
 
 
 def tree_problems() -> list[str]:
@@ -38,28 +39,6 @@ def children_codes(parent):
         .order_by("tree_id", "lft")
         .values_list("code", flat=True)
     )
-
-
-def form_data(html, form_id):
-    """The fields a browser would submit from the form ``form_id`` (no empty templates)."""
-    form = BeautifulSoup(html, "html.parser").find("form", id=form_id)
-    data = {}
-    for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        if not name or "__prefix__" in name or "-empty-" in name:
-            continue
-        if field.name == "select":
-            values = [o.get("value", o.text) for o in field.find_all("option", selected=True)]
-            if values:
-                data[name] = values if field.has_attr("multiple") else values[0]
-        elif field.name == "textarea":
-            data[name] = field.text.removeprefix("\n")
-        elif field.get("type") in ("checkbox", "radio"):
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        elif field.get("type") != "submit":
-            data[name] = field.get("value", "")
-    return data
 
 
 @pytest.fixture
@@ -224,7 +203,7 @@ def test_admin_refuses_a_dotted_line_cycle_and_saves_nothing(hr_client, org):
     sales_mgr, hr_mgr = org["sales_mgr"], org["hr_mgr"]
     DottedLine.objects.create(from_position=hr_mgr, to_position=sales_mgr)
     url = reverse("admin:positions_position_change", args=[sales_mgr.pk])
-    data = form_data(hr_client.get(url).content.decode(), "position_form")
+    data = form_data(hr_client.get(url).content, "form#position_form")
     # HR clicks "add another dotted line" and picks 人力资源部经理.
     data.update(
         {
@@ -252,7 +231,7 @@ def test_admin_saves_a_dotted_line_without_cycle(hr_client, org):
     # The same form post as above, minus the cycle: proves the refusal is the cycle.
     sales_mgr, hr_mgr = org["sales_mgr"], org["hr_mgr"]
     url = reverse("admin:positions_position_change", args=[sales_mgr.pk])
-    data = form_data(hr_client.get(url).content.decode(), "position_form")
+    data = form_data(hr_client.get(url).content, "form#position_form")
     data.update(
         {
             "dotted_lines_out-TOTAL_FORMS": "1",

@@ -15,7 +15,7 @@ from django.test import Client
 from core.roles import HR_EDITORS
 from departments.models import Department
 from positions.models import Position
-from tests.test_integrity import form_data
+from tests.pages import form_data
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def browser(user):
 def open_form(client, url, form_id):
     response = client.get(url)
     assert response.status_code == 200
-    return form_data(response.content, form_id)
+    return form_data(response.content, f"form#{form_id}")
 
 
 def errors(response):
@@ -89,7 +89,7 @@ def test_a_stale_save_is_refused_with_what_changed(org, hr, hr2):
     assert (saved.title, saved.headcount, saved.summary) == ("销售总监", 2, "")
 
     # The form Bob sees still has his values; saving it again is a deliberate overwrite.
-    again = form_data(refused.content, POSITION_FORM)
+    again = form_data(refused.content, f"form#{POSITION_FORM}")
     assert again["summary"] == "负责全国销售"
     assert again["loaded_version"] == str(saved.version)
     assert bob.post(position_url(mgr), again).status_code == 302

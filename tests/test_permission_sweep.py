@@ -107,8 +107,10 @@ POSTS = [
 ]
 
 
-def test_an_employee_reaches_no_admin_url(client, employee, admin_urls):
-    client.force_login(employee)
+@pytest.mark.parametrize("persona", ["employee", "outsider"])
+def test_a_user_without_staff_status_reaches_no_admin_url(client, request, persona, admin_urls):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
     before = snapshot()
     for name, url in admin_urls.items():
         if name.removeprefix("admin:") in OPEN:
@@ -117,7 +119,7 @@ def test_an_employee_reaches_no_admin_url(client, employee, admin_urls):
             response = getattr(client, method)(url, data) if data is not None else client.get(url)
             assert response.status_code == 302, (method, url, response.status_code)
             assert "/login/" in response.url, (method, url, response.url)
-            client.force_login(employee)
+            client.force_login(user)
     assert snapshot() == before
 
 

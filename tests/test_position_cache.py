@@ -23,7 +23,7 @@ from browse.versions import ReaderRole
 from positions.models import Duty, Position
 from storage import generation
 from tests.documents_helpers import approve
-from tests.factories import _rows, grow_org
+from tests.factories import grow_org, sheet_rows
 from tests.pages import soup, texts
 from workbook.importer import OrgImporter
 from workbook.sheets import Workbook
@@ -150,7 +150,7 @@ def test_workbook_import_shows_at_once(client, employee, small_org):
     assert duty_texts(client.get(URL))[0].startswith("职责0-0-0")
     workbook = Workbook(
         sheets={
-            "duties": _rows(
+            "duties": sheet_rows(
                 [
                     {"position_code": "D0-P0", "text": "导入的职责甲"},
                     {"position_code": "D0-P0", "text": "导入的职责乙"},
