@@ -11,8 +11,9 @@ nothing. Function, duty and KPI lists are replaced per department or position
 the workbook mentions: items it no longer holds are removed.
 
 Each sheet is a class of workbook/importing/ with ``validate()`` and
-``write()``; ``OrgImporter`` runs them in sheet order, every sheet referring
-only to the sheets before it.
+``write()``; ``OrgImporter`` runs them in the order of ``SHEET_IMPORTS``, in
+which every sheet refers only to the sheets before it (forms come before the
+duties that name them, unlike in the workbook's own order).
 """
 
 from django.db import transaction

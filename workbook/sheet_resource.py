@@ -39,7 +39,11 @@ class TextWidget(widgets.Widget):
 
 
 class NumberWidget(widgets.Widget):
-    """A whole number ≥ 0; an empty cell keeps the model's default."""
+    """A whole number ≥ 0; an empty cell keeps the model's default.
+
+    Digits only, stricter than the workbook's ``NUMBER`` (which reads "3.0"
+    as 3): the admin's sheets have always refused anything else.
+    """
 
     def clean(self, value, row=None, **kwargs):
         text = cell(value, fold=True)
