@@ -199,6 +199,21 @@ class Kpi(models.Model):
     history = HistoricalRecords()
     objects = KpiQuerySet.as_manager()
 
+    # What HR writes of a KPI besides its owner: the sentence, its structure and
+    # its place. The duty's KPI inline shows these; the workbook import updates
+    # them (all but the sentence, by which it finds the KPI).
+    FIELDS = (
+        "text",
+        "metric",
+        "comparison",
+        "target",
+        "unit",
+        "period",
+        "deadline_month",
+        "deadline_day",
+        "order",
+    )
+
     class Meta:
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")

@@ -24,17 +24,7 @@ class DutyKpiInline(
     fk_name = "duty"
     sortable_field_name = "order"
     extra = 0
-    fields = (
-        "text",
-        "metric",
-        "comparison",
-        "target",
-        "unit",
-        "period",
-        "deadline_month",
-        "deadline_day",
-        "order",
-    )
+    fields = Kpi.FIELDS
     verbose_name = _("KPI")
     verbose_name_plural = _("KPIs of this duty")
 

@@ -99,10 +99,9 @@ class Position(ProtectedDeleteMixin, VersionedMixin, models.Model):
 
     def save(self, *args, **kwargs):
         # Imports and scripts skip full_clean(); a cycle must still never land.
-        if self.reports_to_id and self.pk and self.pk in _chain_above(self.reports_to_id):
+        if self.reports_to_id and self.pk and (chain := self._reporting_cycle()):
             raise ValidationError(
-                _("This would make a reporting cycle: %(chain)s.")
-                % {"chain": _describe_chain(self)}
+                _("This would make a reporting cycle: %(chain)s.") % {"chain": chain}
             )
         super().save(*args, **kwargs)
 
@@ -114,40 +113,29 @@ class Position(ProtectedDeleteMixin, VersionedMixin, models.Model):
         if self.reports_to_id and self.pk:
             if self.reports_to_id == self.pk:
                 raise ValidationError({"reports_to": _("A position cannot report to itself.")})
-            if self.pk in _chain_above(self.reports_to_id):
+            if chain := self._reporting_cycle():
                 raise ValidationError(
                     {
                         "reports_to": _("This would make a reporting cycle: %(chain)s.")
-                        % {"chain": _describe_chain(self)}
+                        % {"chain": chain}
                     }
                 )
 
+    def _reporting_cycle(self) -> str:
+        """The loop this position's reporting line would make, as titles; "" when none.
 
-def _chain_above(position_id) -> set:
-    """Ids of ``position_id`` and every position above it on the solid line.
-
-    One query: the whole (id, reports_to) map, which stays small (20,000 rows
-    is a few hundred kilobytes) and spares a query per level.
-    """
-    parents = dict(Position.objects.values_list("id", "reports_to_id"))
-    seen = set()
-    current = position_id
-    while current is not None and current not in seen:
-        seen.add(current)
-        current = parents.get(current)
-    return seen
-
-
-def _describe_chain(position) -> str:
-    titles = dict(Position.objects.values_list("id", "title"))
-    parents = dict(Position.objects.values_list("id", "reports_to_id"))
-    names, current, seen = [position.title], position.reports_to_id, {position.pk}
-    while current is not None and current not in seen:
-        seen.add(current)
-        names.append(titles.get(current, "?"))
-        current = parents.get(current)
-    names.append(position.title)
-    return " → ".join(names)
+        One query for the whole (id, reports_to) map, which stays small (20,000
+        rows is a few hundred kilobytes) and spares a query per level; one more
+        for the titles when there is a loop to show.
+        """
+        superiors = dict(Position.objects.values_list("id", "reports_to_id"))
+        superiors[self.pk] = self.reports_to_id
+        loop = reporting_cycle(superiors, self.pk)
+        if loop is None:
+            return ""
+        titles = dict(Position.objects.filter(pk__in=loop).values_list("id", "title"))
+        titles[self.pk] = self.title
+        return " → ".join(titles.get(key, "?") for key in loop)
 
 
 class DottedLine(models.Model):
@@ -197,6 +185,24 @@ class DottedLine(models.Model):
         )
         if find_dotted_cycle(edges, [(self.from_position_id, self.to_position_id)]):
             raise ValidationError(_("These dotted lines would form a cycle."))
+
+
+def reporting_cycle(superiors: dict, start) -> list | None:
+    """The reporting line from ``start`` round to itself, or None when it reaches the top.
+
+    ``superiors`` maps each position (by id, or by code in a workbook) to the
+    one it reports to, None at the top. A loop higher up that does not pass
+    through ``start`` is not its cycle: None. Position.save, Position.clean and
+    the workbook importer all check the solid line with this.
+    """
+    line, seen, current = [start], set(), superiors.get(start)
+    while current is not None and current not in seen:
+        line.append(current)
+        if current == start:
+            return line
+        seen.add(current)
+        current = superiors.get(current)
+    return None
 
 
 def find_dotted_cycle(existing_edges, new_edges) -> bool:

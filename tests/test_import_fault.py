@@ -24,7 +24,7 @@ from django.db import connection
 from departments.models import Department
 from positions.models import Duty, Position
 from tests.workbooks import SMALL, xlsx
-from workbook.importer import OrgImporter
+from workbook.importing.positions import PositionSheet
 
 IMPORT = "/admin/workbook/import/"
 
@@ -81,7 +81,7 @@ def test_the_connection_ended_mid_import_writes_nothing_and_a_retry_succeeds(
     )
     token = page.select_one("input[name=token]")["value"]
 
-    original = OrgImporter._write_positions
+    original = PositionSheet.write
     ended = []
 
     def lose_the_connection(self):
@@ -91,7 +91,7 @@ def test_the_connection_ended_mid_import_writes_nothing_and_a_retry_succeeds(
         ended.append(True)
         return original(self)
 
-    monkeypatch.setattr(OrgImporter, "_write_positions", lose_the_connection)
+    monkeypatch.setattr(PositionSheet, "write", lose_the_connection)
     response = hr_client.post(IMPORT, {"token": token, "filename": "org.xlsx"})
 
     assert ended == [True]
@@ -103,7 +103,7 @@ def test_the_connection_ended_mid_import_writes_nothing_and_a_retry_succeeds(
     ]
     assert snapshot() == before  # a new connection: nothing of the import is there
 
-    monkeypatch.setattr(OrgImporter, "_write_positions", original)
+    monkeypatch.setattr(PositionSheet, "write", original)
     retry = hr_client.post(IMPORT, {"token": token, "filename": "org.xlsx"})
     assert retry.status_code == 302
     assert retry.url == "/admin/"

@@ -16,6 +16,7 @@ from departments.models import Department
 from positions.models import Assignment, Duty, Position
 from tests.workbooks import SMALL, xlsx
 from workbook.importer import ImportFailed, OrgImporter
+from workbook.importing.employees import EmployeeSheet
 from workbook.sheets import COLUMNS, UnreadableWorkbook, read_upload
 
 
@@ -168,7 +169,7 @@ def test_a_failure_while_writing_the_last_sheet_leaves_the_database_untouched(db
     def explode(self):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(OrgImporter, "_write_employees", explode)
+    monkeypatch.setattr(EmployeeSheet, "write", explode)
     with pytest.raises(RuntimeError):
         _import(xlsx(changed))
     assert list(Duty.objects.values_list("pk", "text", "order")) == before

@@ -19,8 +19,10 @@ from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
 from positions.models import Assignment, DottedLine, Duty, Employee, Position
 from tests.workbooks import SMALL, xlsx
+from workbook.columns import DEADLINE
 from workbook.exporter import write_xlsx
 from workbook.importer import ImportFailed, OrgImporter
+from workbook.importing.employees import EmployeeSheet
 from workbook.sheets import COLUMNS, read_upload
 
 MODELS = [Department, DepartmentFunction, Position, DottedLine, Form, Duty, Kpi, Employee]
@@ -86,13 +88,13 @@ def test_a_database_refusal_on_the_last_sheet_rolls_everything_back(monkeypatch)
     """The database itself refuses a row of the last sheet: nothing of the import stays."""
     _import(xlsx(STAFFED))
     before = _snapshot()
-    checked = OrgImporter._validate_employees
+    checked = EmployeeSheet.validate
 
     def without_login_checks(self):
         checked(self)
-        self.errors = [e for e in self.errors if e.column != "username"]
+        self.org.errors = [e for e in self.org.errors if e.column != "username"]
 
-    monkeypatch.setattr(OrgImporter, "_validate_employees", without_login_checks)
+    monkeypatch.setattr(EmployeeSheet, "validate", without_login_checks)
     shared_login = [
         *STAFFED["employees"],
         {"employee_no": "E3", "name": "王芳", "username": "zhang.wei", "primary": "0"},
@@ -348,7 +350,7 @@ def test_kpi_targets_and_deadlines_as_hr_types_them():
 
 
 def test_deadline_cells_as_hr_types_them():
-    read = OrgImporter._deadline
+    read = DEADLINE.parse
     assert read("12-20") == read("12/20") == read("12月20日") == read("2026-12-20") == (12, 20)
     assert read("25") == read("25号") == read("每月25日前") == (None, 25)
     assert read("2026-12") is None  # a month of a year names no day

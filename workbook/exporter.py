@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
 from positions.models import Assignment, DottedLine, Duty, Position
+from workbook.columns import COMPARISON, DATE, DEADLINE, FLAG, FORMS, FUNCTION_NUMBER, TARGET
 from workbook.sheets import COLUMNS, FORMULA_STARTS, SHEET_ORDER
 
 
@@ -23,10 +24,6 @@ def escape_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def _flag(value: bool) -> str:
-    return "1" if value else "0"
 
 
 def collect(department=None) -> dict[str, list[list]]:
@@ -39,10 +36,9 @@ def collect(department=None) -> dict[str, list[list]]:
         "order", "id"
     ):
         functions[function.department_id].append(function)
-    function_numbers = {}
-    for items in functions.values():
-        for index, function in enumerate(items, start=1):
-            function_numbers[function.pk] = str(index)
+    function_numbers, _lookup = FUNCTION_NUMBER.numbers(
+        f for items in functions.values() for f in items
+    )
 
     kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
     positions = list(
@@ -85,7 +81,7 @@ def collect(department=None) -> dict[str, list[list]]:
                 position.department.code,
                 position.reports_to.code if position.reports_to_id in position_ids else "",
                 position.headcount,
-                _flag(position.is_head),
+                FLAG.format(position.is_head),
                 position.summary,
                 position.requirements,
             ]
@@ -101,7 +97,7 @@ def collect(department=None) -> dict[str, list[list]]:
                     duty.section,
                     duty.text,
                     duty.process_steps,
-                    "; ".join(forms),
+                    FORMS.format(forms),
                     function_numbers.get(duty.function_id, ""),
                 ]
             )
@@ -133,34 +129,25 @@ def collect(department=None) -> dict[str, list[list]]:
                 employee.name,
                 employee.user.username if employee.user_id else "",
                 assignment.position.code,
-                _flag(assignment.is_primary),
-                assignment.start_date.isoformat() if assignment.start_date else "",
-                assignment.end_date.isoformat() if assignment.end_date else "",
+                FLAG.format(assignment.is_primary),
+                DATE.format(assignment.start_date),
+                DATE.format(assignment.end_date),
             ]
         )
     return sheets
 
 
 def _kpi_row(position_code, duty_number, kpi):
-    deadline = ""
-    if kpi.deadline_day:
-        deadline = (
-            f"{kpi.deadline_month:02d}-{kpi.deadline_day:02d}"
-            if kpi.deadline_month
-            else str(kpi.deadline_day)
-        )
-    comparison = {"ge": ">=", "le": "<=", "eq": "=", "lt": "<", "gt": ">"}.get(kpi.comparison, "")
-    target = f"{kpi.target.normalize():f}" if kpi.target is not None else ""
     return [
         position_code,
         duty_number,
         kpi.text,
         kpi.metric,
-        comparison,
-        target,
+        COMPARISON.format(kpi.comparison),
+        TARGET.format(kpi.target),
         kpi.unit,
         kpi.period,
-        deadline,
+        DEADLINE.format((kpi.deadline_month, kpi.deadline_day)),
     ]
 
 

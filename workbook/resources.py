@@ -16,7 +16,6 @@ Departments are exported only: their tree is loaded by the workbook importer,
 which computes it once under the tree lock.
 """
 
-import unicodedata
 from collections import defaultdict
 from decimal import InvalidOperation
 
@@ -24,271 +23,32 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
-from import_export.instance_loaders import BaseInstanceLoader
 
-from core.numbering import number_items
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
 from positions.models import Duty, Employee, Position
-from workbook.exporter import escape_formula
-from workbook.importer import (
-    _COMPARISONS,
-    _DUTY_KINDS,
-    _FORM_SEPARATORS,
-    _PERIODS,
+from workbook.columns import (
+    COMPARISON,
+    DEADLINE,
+    DUTY_KIND,
+    FORMS,
+    FUNCTION_NUMBER,
+    PERIOD,
+    TARGET,
     TARGET_MESSAGE,
-    OrgImporter,
-    parse_target,
 )
-from workbook.sheets import COLUMNS, _canonical, cell_text, unescape_formula
-
-_COMPARISON_SIGNS = {"ge": ">=", "le": "<=", "eq": "=", "lt": "<", "gt": ">"}
-_TRUE = {"1", "true", "yes", "y", "是", "√", "x"}
-_FALSE = {"", "0", "false", "no", "n", "否"}
-
-
-def _cell(value, fold=False) -> str:
-    """A cell as text: the export's apostrophe removed, spaces trimmed, codes folded."""
-    # Trimmed before the apostrophe goes: an escaped leading tab or CR is kept.
-    text = cell_text(value).strip(" \t\r\n\u3000\u00a0")
-    if text.startswith("'"):
-        text = unescape_formula(text)
-    if fold and not text.isascii():
-        text = unicodedata.normalize("NFKC", text).strip()
-    return text
-
-
-class TextWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        return _cell(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class NumberWidget(widgets.Widget):
-    """A whole number ≥ 0; an empty cell keeps the model's default."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = _cell(value, fold=True)
-        if not text:
-            return None
-        if not text.isdigit():
-            raise ValueError(_("Expected a number, got “%(value)s”.") % {"value": text})
-        return int(text)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class FlagWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        text = _cell(value, fold=True).lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise ValueError(_("Expected 1 or 0 (yes or no), got “%(value)s”.") % {"value": text})
-
-    def render(self, value, obj=None, **kwargs):
-        return "1" if value else "0"
-
-
-class CodeWidget(widgets.Widget):
-    """A foreign key written as the other row's code.
-
-    ``lookup`` (code -> object) is filled by the resource before the rows are
-    read; an unknown code is a message on the row, not an exception.
-    """
-
-    def __init__(self, message, attribute="code"):
-        super().__init__()
-        self.message = message
-        self.attribute = attribute
-        self.lookup = {}
-
-    def clean(self, value, row=None, **kwargs):
-        code = _cell(value, fold=True)
-        if not code:
-            return None
-        try:
-            return self.lookup[code]
-        except KeyError:
-            raise ValueError(self.message() % {"code": code}) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else getattr(value, self.attribute)
-
-
-class FormsWidget(widgets.ManyToManyWidget):
-    """Forms of a duty by code or name (《订单评审表》), separated by 、 ; or new lines."""
-
-    def __init__(self):
-        super().__init__(Form)
-        self.lookup = {}
-
-    def clean(self, value, row=None, **kwargs):
-        found, unknown = [], []
-        for token in _FORM_SEPARATORS.split(_cell(value)):
-            token = token.strip().strip("《》")
-            if not token:
-                continue
-            form = self.lookup.get(token)
-            if form is None:
-                unknown.append(token)
-            elif form not in found:
-                found.append(form)
-        if unknown:
-            raise ValueError(
-                _("No form with code or name “%(value)s”.") % {"value": "、".join(unknown)}
-            )
-        return found
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else "; ".join(f.code for f in value)
-
-
-class FormsField(fields.Field):
-    """A duty's forms as a list kept on the instance (``_forms``).
-
-    import-export compares and shows a deep copy of each row, which loses the
-    prefetched forms: reading them from the manager would be a query per row.
-    """
-
-    def __init__(self):
-        super().__init__(attribute="forms", column_name="forms", widget=FormsWidget())
-
-    def get_value(self, instance):
-        if "_forms" not in instance.__dict__:
-            instance._forms = list(instance.forms.all()) if instance.pk else []
-        return instance._forms
-
-
-def _column(name, attribute=None, widget=None, **options):
-    return fields.Field(
-        attribute=attribute, column_name=name, widget=widget or TextWidget(), **options
-    )
-
-
-def _number(name, attribute=None):
-    # An empty cell keeps the stored value (or the model's default).
-    return _column(name, attribute, NumberWidget(), saves_null_values=False)
-
-
-def _row_id():
-    # Read by the instance loader; never written, so new rows get the next id.
-    return _column("id", "id", NumberWidget(), readonly=True)
-
-
-class CodeLoader(BaseInstanceLoader):
-    """The rows already stored, found by their key column in one query."""
-
-    def __init__(self, resource, dataset=None):
-        super().__init__(resource, dataset)
-        self.key = resource.get_import_id_fields()[0]
-        field = resource.fields[self.key]
-        keys = set()
-        if dataset is not None and field.column_name in (dataset.headers or []):
-            for value in dataset[field.column_name]:
-                key = resource.clean_key(value)
-                if key is not None:
-                    keys.add(key)
-        queryset = resource.get_queryset().filter(**{f"{field.attribute}__in": keys})
-        self.instances = {getattr(obj, field.attribute): obj for obj in queryset}
-
-    def get_instance(self, row):
-        key = self.resource.clean_key(row.get(self.resource.fields[self.key].column_name))
-        return self.instances.get(key)
-
-
-class SheetResource(resources.ModelResource):
-    """Columns of one workbook sheet; see the module docstring."""
-
-    sheet = ""
-    # Attributes set outside the declared fields (owner of a KPI, order): an
-    # import that changes one of them is not "unchanged".
-    extra_attributes = ()
-
-    class Meta:
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
-        instance_loader_class = CodeLoader
-
-    # -- import -----------------------------------------------------------
-
-    def clean_key(self, value):
-        key = _cell(value, fold=True)
-        return key or None
-
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        columns = COLUMNS[self.sheet]
-        headers = []
-        for title in dataset.headers or []:
-            title = str(title or "").strip().lstrip("\ufeff")
-            headers.append(title if title == "id" else _canonical(title, columns) or title)
-        rows = [list(row) for row in dataset]
-        dataset.wipe()
-        dataset.headers = headers
-        for row in rows:
-            if any(cell not in (None, "") for cell in row):  # spreadsheets pad with empty rows
-                dataset.append(row)
-        self.load_lookups(dataset)
-
-    def load_lookups(self, dataset):
-        """Fill the widgets' dictionaries from the codes the sheet uses (one query each)."""
-
-    def codes(self, dataset, column):
-        if column not in (dataset.headers or []):
-            return set()
-        return {_cell(v, fold=True) for v in dataset[column]} - {""}
-
-    def get_or_init_instance(self, instance_loader, row):
-        instance, new = super().get_or_init_instance(instance_loader, row)
-        if new and self.get_import_id_fields() == ("id",):
-            key = _cell(row.get("id"), fold=True)
-            if key:  # an id that is not stored would otherwise become a new row's id
-                raise ValidationError(
-                    {"id": _("No row with id %(id)s; leave id empty to add a row.") % {"id": key}}
-                )
-        return instance, new
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        # import-export's own comparison asks the database for the original's
-        # many-to-many rows, once per row; FormsField keeps them on the instance.
-        if not self._meta.skip_unchanged or import_validation_errors:
-            return False
-        for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget):
-                if field.column_name in row:
-                    wanted = {obj.pk for obj in field.clean(row)}
-                    if wanted != {obj.pk for obj in field.get_value(original) or ()}:
-                        return False
-            elif field.get_value(instance) != field.get_value(original):
-                return False
-        return all(
-            getattr(instance, name) == getattr(original, name) for name in self.extra_attributes
-        )
-
-    # -- export -----------------------------------------------------------
-
-    def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))
-
-    def iter_queryset(self, queryset):
-        # A fixed number of queries: the rows, then what prepare_export loads.
-        objects = list(self.export_queryset(queryset))
-        self.prepare_export(objects)
-        yield from objects
-
-    def export_queryset(self, queryset):
-        return queryset
-
-    def prepare_export(self, objects):
-        pass
+from workbook.sheet_resource import (
+    CodeWidget,
+    FlagWidget,
+    FormsField,
+    SheetResource,
+    cell,
+    column,
+    number_column,
+    raise_errors,
+    row_id_column,
+)
+from workbook.sheets import COLUMNS
 
 
 def _department_message():
@@ -303,13 +63,13 @@ class DepartmentResource(SheetResource):
     """Export only: the tree is imported through the workbook importer."""
 
     sheet = "departments"
-    code = _column("code", "code")
-    name = _column("name", "name")
-    parent_code = _column("parent_code", "parent", CodeWidget(_department_message))
-    kind = _column("kind", "kind")
-    aliases = _column("aliases", "aliases")
-    description = _column("description", "description")
-    order = _number("order", "order")
+    code = column("code", "code")
+    name = column("name", "name")
+    parent_code = column("parent_code", "parent", CodeWidget(_department_message))
+    kind = column("kind", "kind")
+    aliases = column("aliases", "aliases")
+    description = column("description", "description")
+    order = number_column("order", "order")
 
     class Meta(SheetResource.Meta):
         model = Department
@@ -322,10 +82,10 @@ class DepartmentResource(SheetResource):
 
 class FunctionResource(SheetResource):
     sheet = "functions"
-    id = _row_id()
-    department_code = _column("department_code", "department", CodeWidget(_department_message))
-    section = _column("section", "section")
-    text = _column("text", "text")
+    id = row_id_column()
+    department_code = column("department_code", "department", CodeWidget(_department_message))
+    section = column("section", "section")
+    text = column("text", "text")
     extra_attributes = ("order",)
 
     class Meta(SheetResource.Meta):
@@ -334,7 +94,7 @@ class FunctionResource(SheetResource):
         import_id_fields = ("id",)
 
     def clean_key(self, value):
-        key = _cell(value, fold=True)
+        key = cell(value, fold=True)
         return int(key) if key.isdigit() else None
 
     def get_queryset(self):
@@ -362,14 +122,14 @@ class FunctionResource(SheetResource):
 
 class PositionResource(SheetResource):
     sheet = "positions"
-    code = _column("code", "code")
-    title = _column("title", "title")
-    department_code = _column("department_code", "department", CodeWidget(_department_message))
-    reports_to_code = _column("reports_to_code", "reports_to", CodeWidget(_position_message))
-    headcount = _number("headcount", "headcount")
-    is_head = _column("is_head", "is_head", FlagWidget())
-    summary = _column("summary", "summary")
-    requirements = _column("requirements", "requirements")
+    code = column("code", "code")
+    title = column("title", "title")
+    department_code = column("department_code", "department", CodeWidget(_department_message))
+    reports_to_code = column("reports_to_code", "reports_to", CodeWidget(_position_message))
+    headcount = number_column("headcount", "headcount")
+    is_head = column("is_head", "is_head", FlagWidget())
+    summary = column("summary", "summary")
+    requirements = column("requirements", "requirements")
 
     class Meta(SheetResource.Meta):
         model = Position
@@ -393,33 +153,16 @@ class PositionResource(SheetResource):
         return queryset.select_related("department", "reports_to")
 
 
-def _function_numbers(functions) -> dict:
-    """{function id: "3"} and {(department id, "3" or "2.3"): function}, in item order."""
-    by_department = defaultdict(list)
-    for function in functions:
-        by_department[function.department_id].append(function)
-    numbers, lookup = {}, {}
-    for department_id, items in by_department.items():
-        for index, item in enumerate(items, start=1):
-            numbers[item.pk] = str(index)
-            lookup[(department_id, str(index))] = item
-        for section in number_items(items):
-            for item in section.items:
-                if section.number:
-                    lookup[(department_id, f"{section.number}.{item.number}")] = item
-    return numbers, lookup
-
-
 class DutyResource(SheetResource):
     sheet = "duties"
-    id = _row_id()
-    position_code = _column("position_code", "position", CodeWidget(_position_message))
-    kind = _column("kind")
-    section = _column("section", "section")
-    text = _column("text", "text")
-    process_steps = _column("process_steps", "process_steps")
+    id = row_id_column()
+    position_code = column("position_code", "position", CodeWidget(_position_message))
+    kind = column("kind")
+    section = column("section", "section")
+    text = column("text", "text")
+    process_steps = column("process_steps", "process_steps")
     forms = FormsField()
-    function = _column("function")
+    function = column("function")
     extra_attributes = ("kind", "function_id", "order")
 
     class Meta(SheetResource.Meta):
@@ -428,7 +171,7 @@ class DutyResource(SheetResource):
         import_id_fields = ("id",)
 
     def clean_key(self, value):
-        key = _cell(value, fold=True)
+        key = cell(value, fold=True)
         return int(key) if key.isdigit() else None
 
     def get_queryset(self):
@@ -443,7 +186,7 @@ class DutyResource(SheetResource):
         tokens = set()
         if "forms" in dataset.headers:
             for value in dataset["forms"]:
-                tokens.update(t.strip().strip("《》") for t in _FORM_SEPARATORS.split(_cell(value)))
+                tokens.update(FORMS.reference(item) for item in FORMS.parse(cell(value)))
         tokens.discard("")
         forms = {}
         for form in Form.objects.filter(Q(code__in=tokens) | Q(name__in=tokens)):
@@ -457,7 +200,7 @@ class DutyResource(SheetResource):
                 "position__department_id", flat=True
             )
         )
-        _numbers, self.function_lookup = _function_numbers(
+        _numbers, self.function_lookup = FUNCTION_NUMBER.numbers(
             DepartmentFunction.objects.filter(department_id__in=departments).order_by("order", "id")
         )
         self.last_order = dict(
@@ -484,15 +227,16 @@ class DutyResource(SheetResource):
             except ValueError as exc:
                 errors["forms"] = [str(exc)]
         if "kind" in row:
-            word = _cell(row["kind"], fold=True).lower() or "duty"
-            if word in _DUTY_KINDS:
-                instance.kind = _DUTY_KINDS[word]
+            word = cell(row["kind"], fold=True).lower() or "duty"
+            kind = DUTY_KIND.parse(word)
+            if kind is not None:
+                instance.kind = kind
             else:
                 errors["kind"] = [
                     _("Unknown kind “%(value)s”; use duty or authority.") % {"value": word}
                 ]
         if "function" in row and instance.position_id and "position" not in errors:
-            reference = _cell(row["function"], fold=True).rstrip(".")
+            reference = FUNCTION_NUMBER.parse(cell(row["function"], fold=True))
             if not reference:
                 instance.function = None
             else:
@@ -508,7 +252,7 @@ class DutyResource(SheetResource):
         if instance.process_steps:
             lines = instance.process_steps.splitlines()
             instance.process_steps = "\n".join(s.strip() for s in lines if s.strip())
-        _raise(errors)
+        raise_errors(errors)
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self.fields["forms"].get_value(instance)  # from the prefetch, before the deep copy
@@ -529,7 +273,7 @@ class DutyResource(SheetResource):
     def prepare_export(self, objects):
         ids = {d.function_id for d in objects if d.function_id}
         departments = DepartmentFunction.objects.filter(pk__in=ids).values("department_id")
-        self.function_numbers, _lookup = _function_numbers(
+        self.function_numbers, _lookup = FUNCTION_NUMBER.numbers(
             DepartmentFunction.objects.filter(department_id__in=departments).order_by("order", "id")
         )
 
@@ -540,19 +284,6 @@ class DutyResource(SheetResource):
         return self.function_numbers.get(duty.function_id, "")
 
 
-def _raise(errors):
-    if errors:
-        raise ValidationError(errors)
-
-
-def _deadline_text(kpi):
-    if not kpi.deadline_day:
-        return ""
-    if kpi.deadline_month:
-        return f"{kpi.deadline_month:02d}-{kpi.deadline_day:02d}"
-    return str(kpi.deadline_day)
-
-
 class KpiResource(SheetResource):
     """KPIs of duties (position_code and duty_number) and of whole positions (no number).
 
@@ -560,16 +291,16 @@ class KpiResource(SheetResource):
     """
 
     sheet = "kpis"
-    id = _row_id()
-    position_code = _column("position_code")
-    duty_number = _column("duty_number")
-    text = _column("text", "text")
-    metric = _column("metric", "metric")
-    comparison = _column("comparison")
-    target = _column("target")
-    unit = _column("unit", "unit")
-    period = _column("period")
-    deadline = _column("deadline")
+    id = row_id_column()
+    position_code = column("position_code")
+    duty_number = column("duty_number")
+    text = column("text", "text")
+    metric = column("metric", "metric")
+    comparison = column("comparison")
+    target = column("target")
+    unit = column("unit", "unit")
+    period = column("period")
+    deadline = column("deadline")
     extra_attributes = (
         "duty_id",
         "position_id",
@@ -587,7 +318,7 @@ class KpiResource(SheetResource):
         import_id_fields = ("id",)
 
     def clean_key(self, value):
-        key = _cell(value, fold=True)
+        key = cell(value, fold=True)
         return int(key) if key.isdigit() else None
 
     def load_lookups(self, dataset):
@@ -622,8 +353,8 @@ class KpiResource(SheetResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.error_dict
-        code = _cell(row.get("position_code"), fold=True)
-        number = _cell(row.get("duty_number"), fold=True)
+        code = cell(row.get("position_code"), fold=True)
+        number = cell(row.get("duty_number"), fold=True)
         if code:
             position = self.positions.get(code)
             if position is None:
@@ -646,18 +377,18 @@ class KpiResource(SheetResource):
         elif instance.pk is None or not instance.function_id:
             errors["position"] = [_("Give the code of the position the KPI belongs to.")]
         self._structure(instance, row, errors)
-        _raise(errors)
+        raise_errors(errors)
 
     def _structure(self, instance, row, errors):
         if "comparison" in row:
-            sign = _cell(row["comparison"], fold=True).lower()
-            if sign and sign not in _COMPARISONS:
+            comparison = COMPARISON.parse(cell(row["comparison"], fold=True))
+            if comparison is None:
                 errors["comparison"] = [_("Use one of >=, <=, =, <, >.")]
-            instance.comparison = _COMPARISONS.get(sign, "")
+            instance.comparison = comparison or ""
         if "target" in row:
-            target = _cell(row["target"], fold=True)
+            target = cell(row["target"], fold=True)
             try:
-                number, unit = parse_target(target) if target else (None, "")
+                number, unit = TARGET.parse(target) if target else (None, "")
             except InvalidOperation:
                 errors["target"] = [str(TARGET_MESSAGE) % {"value": target}]
             else:
@@ -665,13 +396,14 @@ class KpiResource(SheetResource):
                 if unit and not instance.unit:
                     instance.unit = unit
         if "period" in row:
-            period = _cell(row["period"], fold=True).lower()
-            if period and period not in _PERIODS:
+            period = cell(row["period"], fold=True).lower()
+            value = PERIOD.parse(period)
+            if value is None:
                 errors["period"] = [_("Unknown period “%(value)s”.") % {"value": period}]
-            instance.period = _PERIODS.get(period, "")
+            instance.period = value or ""
         if "deadline" in row:
-            deadline = _cell(row["deadline"], fold=True)
-            parsed = OrgImporter._deadline(deadline) if deadline else (None, None)
+            deadline = cell(row["deadline"], fold=True)
+            parsed = DEADLINE.parse(deadline) if deadline else (None, None)
             if parsed is None:
                 errors["deadline_day"] = [
                     _("Write a yearly deadline as MM-DD (12-20) or a monthly one as DD (25).")
@@ -713,24 +445,24 @@ class KpiResource(SheetResource):
         return self.duty_numbers.get(kpi.duty_id, "") if kpi.duty_id else ""
 
     def dehydrate_comparison(self, kpi):
-        return _COMPARISON_SIGNS.get(kpi.comparison, "")
+        return COMPARISON.format(kpi.comparison)
 
     def dehydrate_target(self, kpi):
-        return f"{kpi.target.normalize():f}" if kpi.target is not None else ""
+        return TARGET.format(kpi.target)
 
     def dehydrate_period(self, kpi):
         return kpi.period
 
     def dehydrate_deadline(self, kpi):
-        return _deadline_text(kpi)
+        return DEADLINE.format((kpi.deadline_month, kpi.deadline_day))
 
 
 class FormResource(SheetResource):
     sheet = "forms"
-    code = _column("code", "code")
-    name = _column("name", "name")
-    description = _column("description", "description")
-    department_code = _column("department_code", "department", CodeWidget(_department_message))
+    code = column("code", "code")
+    name = column("name", "name")
+    description = column("description", "description")
+    department_code = column("department_code", "department", CodeWidget(_department_message))
 
     class Meta(SheetResource.Meta):
         model = Form
@@ -756,9 +488,9 @@ class EmployeeResource(SheetResource):
     """Employees' numbers, names and logins; positions are held through the workbook's sheet."""
 
     sheet = "employees"
-    employee_no = _column("employee_no", "employee_no")
-    name = _column("name", "name")
-    username = _column("username", "user", CodeWidget(_user_message, attribute="username"))
+    employee_no = column("employee_no", "employee_no")
+    name = column("name", "name")
+    username = column("username", "user", CodeWidget(_user_message, attribute="username"))
 
     class Meta(SheetResource.Meta):
         model = Employee

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.chinese import simplified
+from workbook.columns import SHEETS, normal_word
 
 # A cell starting with one of these is a formula to Excel and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,123 +32,28 @@ def unescape_formula(value: str) -> str:
     return value
 
 
+# The tables below are read off workbook/columns.py, where every column is declared.
+
 # Canonical sheet -> canonical columns, each with accepted aliases.
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
-    "departments": {
-        "code": ("部门编码", "编码", "代码"),
-        "name": ("部门名称", "名称"),
-        "parent_code": ("上级部门编码", "上级编码", "上级部门"),
-        "kind": ("类型", "单元类型"),
-        "aliases": ("别名",),
-        "description": ("描述", "说明"),
-        "order": ("顺序", "排序"),
-    },
-    "functions": {
-        "department_code": ("部门编码",),
-        "section": ("分节", "类别", "章节"),
-        "text": ("职能", "部门职能", "内容"),
-    },
-    "positions": {
-        "code": ("岗位编码", "编码"),
-        "title": ("岗位名称", "名称", "职位名称"),
-        "department_code": ("部门编码", "所属部门编码"),
-        "reports_to_code": ("直接上级编码", "上级岗位编码"),
-        "headcount": ("编制", "人数", "编制人数"),
-        "is_head": ("部门负责人", "是否负责人"),
-        "summary": ("岗位概述", "职位概述"),
-        "requirements": ("任职要求",),
-    },
-    "dotted_lines": {
-        "position_code": ("岗位编码",),
-        "to_position_code": ("对象岗位编码", "虚线岗位编码"),
-        "label": ("关系", "说明"),
-    },
-    "duties": {
-        "position_code": ("岗位编码",),
-        "kind": ("类型",),
-        "section": ("分节", "类别"),
-        "text": ("职责", "岗位职责", "内容", "职责内容", "职责描述", "工作内容", "工作职责"),
-        "process_steps": ("流程", "工作流程", "流程步骤"),
-        "forms": ("相关记录", "表单", "相关表单", "记录"),
-        "function": ("部门职能", "职能编号"),
-    },
-    "kpis": {
-        "position_code": ("岗位编码",),
-        "duty_number": ("职责序号", "序号"),
-        "text": ("工作指标", "考核指标", "指标", "绩效指标", "kpi"),
-        "metric": ("指标名称",),
-        "comparison": ("比较",),
-        "target": ("目标值", "目标"),
-        "unit": ("单位",),
-        "period": ("周期",),
-        "deadline": ("截止日期", "期限"),
-    },
-    "forms": {
-        "code": ("表单编码", "编码"),
-        "name": ("表单名称", "名称"),
-        "description": ("描述", "说明"),
-        "department_code": ("部门编码", "归口部门编码"),
-    },
-    "employees": {
-        "employee_no": ("工号", "员工编号"),
-        "name": ("姓名",),
-        "username": ("用户名", "账号"),
-        "position_code": ("岗位编码",),
-        "primary": ("主岗", "是否主岗"),
-        "start_date": ("任职日期", "开始日期"),
-        "end_date": ("离任日期", "结束日期"),
-    },
+    name: {c.name: c.aliases for c in sheet.columns} for name, sheet in SHEETS.items()
 }
 
-SHEET_ALIASES: dict[str, tuple[str, ...]] = {
-    "departments": ("部门",),
-    "functions": ("部门职能",),
-    "positions": ("岗位",),
-    "dotted_lines": ("虚线汇报", "业务指导"),
-    "duties": ("岗位职责", "职责"),
-    "kpis": ("工作指标", "考核指标"),
-    "forms": ("表单", "相关记录"),
-    "employees": ("员工", "人员"),
-}
+SHEET_ALIASES: dict[str, tuple[str, ...]] = {name: sheet.aliases for name, sheet in SHEETS.items()}
 
 # Import order: every sheet refers only to sheets before it.
 SHEET_ORDER = list(COLUMNS)
 
 # A sheet without these columns cannot be read at all.
 REQUIRED_COLUMNS = {
-    "departments": ("code", "name"),
-    "functions": ("department_code", "text"),
-    "positions": ("code", "title", "department_code"),
-    "dotted_lines": ("position_code", "to_position_code"),
-    "duties": ("position_code", "text"),
-    "kpis": ("position_code", "text"),
-    "forms": ("code", "name"),
-    "employees": ("employee_no", "name"),
+    name: tuple(c.name for c in sheet.columns if c.required) for name, sheet in SHEETS.items()
 }
 
-# Codes, numbers, flags and dates: full-width digits and letters are folded
-# (ＳＡＬＥＳ－１ → SALES-1). Text columns are kept exactly as entered.
+# Per sheet, the columns whose cells are folded: full-width digits and letters
+# become ASCII (ＳＡＬＥＳ－１ → SALES-1) in codes, numbers, flags and dates. Text
+# columns are kept exactly as entered.
 FOLDED_COLUMNS = {
-    "code",
-    "parent_code",
-    "department_code",
-    "reports_to_code",
-    "position_code",
-    "to_position_code",
-    "employee_no",
-    "headcount",
-    "order",
-    "is_head",
-    "primary",
-    "duty_number",
-    "target",
-    "deadline",
-    "start_date",
-    "comparison",
-    "period",
-    "kind",
-    "function",
-    "username",
+    name: frozenset(c.name for c in sheet.columns if c.folded) for name, sheet in SHEETS.items()
 }
 
 # The error report adds this column; a corrected report can be imported as it is.
@@ -176,14 +81,6 @@ class Workbook:
         return self.sheets.get(sheet, [])
 
 
-def normal_word(text: str) -> str:
-    """A header or a choice cell as looked up: full-width folded, traditional
-    characters simplified, blanks trimmed, lower case ("部門編碼 " is 部门编码,
-    "Duty" is duty). Never applied to content, which is stored as entered."""
-    text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
-    return simplified(text) if not text.isascii() else text
-
-
 def _canonical(name: str, table: dict[str, tuple[str, ...]]) -> str | None:
     word = normal_word(name)
     key = re.sub(r"[\s-]+", "_", word)
@@ -195,6 +92,11 @@ def _canonical(name: str, table: dict[str, tuple[str, ...]]) -> str | None:
 
 def sheet_name(name: str) -> str | None:
     return _canonical(name, SHEET_ALIASES)
+
+
+def column_name(sheet: str, title: str) -> str | None:
+    """The canonical column a header names in ``sheet`` ("部門編碼" is department_code)."""
+    return _canonical(title, COLUMNS[sheet])
 
 
 # A title such as "某某公司岗位一览表" may sit in the rows above the header.
@@ -256,7 +158,8 @@ def read_rows(workbook: Workbook, sheet: str, header: list, body, first_row: int
         return
     rows = workbook.sheets.setdefault(sheet, [])
     # (cell index, column, folded?) of the columns this sheet knows, left to right.
-    targets = [(i, c, c in FOLDED_COLUMNS) for i, c in enumerate(mapped) if c is not None]
+    folded = FOLDED_COLUMNS[sheet]
+    targets = [(i, c, c in folded) for i, c in enumerate(mapped) if c is not None]
     for number, cells in enumerate(body, start=first_row + 1):
         values = {}  # empty cells are left out: Row.get() gives "" for them
         count = len(cells)

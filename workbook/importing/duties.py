@@ -1,0 +1,335 @@
+"""The forms sheet, the duties of each position (with their forms), and the KPIs."""
+
+from collections import defaultdict
+from decimal import InvalidOperation
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from departments.models import DepartmentFunction
+from kpis.models import Form, Kpi
+from positions.models import Duty
+from workbook import bulk
+from workbook.columns import (
+    COMPARISON,
+    DEADLINE,
+    DUTY_KIND,
+    FORMS,
+    FUNCTION_NUMBER,
+    PERIOD,
+    TARGET,
+    TARGET_MESSAGE,
+)
+from workbook.importing.base import ImportFailed, SheetImport, changed
+
+_NO_FORMS = frozenset()
+
+
+class FormSheet(SheetImport):
+    name = "forms"
+
+    def validate(self):
+        departments = self.org.sheets["departments"]
+        rows = self.rows()
+        self.unique(rows, "code")
+        self.by_code = {}
+        for row in rows:
+            if not self.required(row, "code", "name"):
+                continue
+            dept = row.get("department_code")
+            if dept and not departments.known(dept):
+                self.error(
+                    row,
+                    "department_code",
+                    _("No department with code “%(code)s”.") % {"code": dept},
+                )
+            self.by_code.setdefault(row.get("code"), row)
+        self.by_name = {r.get("name"): code for code, r in self.by_code.items()}
+
+    def code_of(self, item: str):
+        """The code of the form a duty's forms cell names, by code or by name; None if none."""
+        token = FORMS.reference(item)
+        if token in self.by_code or token in self.org.forms:
+            return token
+        if token in self.by_name:
+            return self.by_name[token]
+        if token in self.org.forms_by_name:
+            return self.org.forms_by_name[token].code
+        return None
+
+    def write(self):
+        forms = self.org.forms
+        created, updated = [], []
+        for code, row in self.by_code.items():
+            dept = self.org.departments.get(row.get("department_code"))
+            values = {
+                "name": row.get("name"),
+                "description": row.get("description"),
+                "department_id": dept.pk if dept else None,
+            }
+            if code in forms:
+                if changed(forms[code], values):
+                    updated.append(forms[code])
+                else:
+                    self.report.unchanged += 1
+            else:
+                created.append(Form(code=code, **values))
+        self.history(Form, created, updated, ["name", "description", "department"])
+        for form in created:
+            forms[form.code] = form
+        self.report.created, self.report.updated = len(created), len(updated)
+
+
+class DutySheet(SheetImport):
+    """A position's duties and authorities, replaced as a list for each position named.
+
+    A stored duty is kept (matched by kind and text) so that its KPIs and
+    history stay with it; its forms are replaced by the row's.
+    """
+
+    name = "duties"
+
+    def validate(self):
+        positions = self.org.sheets["positions"]
+        forms = self.org.sheets["forms"]
+        self.by_position = defaultdict(list)
+        for row in self.rows():
+            if not self.required(row, "position_code", "text"):
+                continue
+            if not positions.known(row.get("position_code")):
+                self.error(
+                    row,
+                    "position_code",
+                    _("No position with code “%(code)s”.") % {"code": row.get("position_code")},
+                )
+                continue
+            if DUTY_KIND.parse(row.get("kind")) is None:
+                self.error(
+                    row,
+                    "kind",
+                    _("Unknown kind “%(value)s”; use duty or authority.")
+                    % {"value": row.get("kind")},
+                )
+            for item in FORMS.parse(row.get("forms")):
+                if forms.code_of(item) is None:
+                    self.error(
+                        row, "forms", _("No form with code or name “%(value)s”.") % {"value": item}
+                    )
+            self.by_position[row.get("position_code")].append(row)
+        # The positions' duties as written, once write() has run.
+        self.written = {}
+
+    def write(self):
+        if not self.by_position:
+            return
+        positions = self.org.positions
+        forms, form_code = self.org.forms, self.org.sheets["forms"].code_of
+        position_ids = {positions[c].pk: c for c in self.by_position}
+        existing = defaultdict(list)
+        for duty in Duty.objects.filter(position_id__in=position_ids):
+            existing[position_ids[duty.position_id]].append(duty)
+        stored_forms = defaultdict(set)
+        for duty_id, form_id in Duty.forms.through.objects.filter(
+            duty__position_id__in=position_ids
+        ).values_list("duty_id", "form_id"):
+            stored_forms[duty_id].add(form_id)
+        # Numbered after the functions sheet is written: "2.3" may be a function it adds.
+        _numbers, functions = FUNCTION_NUMBER.numbers(
+            DepartmentFunction.objects.order_by("order", "id")
+        )
+        created, updated, deleted = [], [], []
+        wanted_forms, duty_is_new = {}, {}
+        for code, rows in self.by_position.items():
+            position = positions[code]
+            pool = {(d.kind, d.text): d for d in existing[code]}
+            listed = []
+            # 100,000 rows pass here: empty cells skip the work they would need.
+            for order, row in enumerate(rows, start=1):
+                kind = DUTY_KIND.parse(row.get("kind"))
+                steps = row.get("process_steps")
+                if steps:
+                    steps = "\n".join(s.strip() for s in steps.splitlines() if s.strip())
+                function_ref = FUNCTION_NUMBER.parse(row.get("function"))
+                function_id = None
+                if function_ref:
+                    function = functions.get((position.department_id, function_ref))
+                    if function is None:
+                        self.error(
+                            row,
+                            "function",
+                            _("The department has no function number %(number)s.")
+                            % {"number": function_ref},
+                        )
+                    else:
+                        function_id = function.pk
+                text = row.get("text")
+                duty = pool.pop((kind, text), None)
+                if duty is None:
+                    duty = Duty(
+                        position_id=position.pk,
+                        kind=kind,
+                        text=text,
+                        section=row.get("section"),
+                        process_steps=steps,
+                        order=order,
+                        function_id=function_id,
+                    )
+                    created.append(duty)
+                else:
+                    values = {
+                        "section": row.get("section"),
+                        "process_steps": steps,
+                        "order": order,
+                        "function_id": function_id,
+                    }
+                    if changed(duty, values):
+                        updated.append(duty)
+                    else:
+                        self.report.unchanged += 1
+                cell = row.get("forms")
+                form_ids = _NO_FORMS
+                if cell:
+                    form_ids = {forms[form_code(item)].pk for item in FORMS.parse(cell)}
+                wanted_forms[id(duty)] = (duty, form_ids)
+                duty_is_new[id(duty)] = duty.pk is None
+                listed.append(duty)
+            self.written[code] = listed
+            deleted.extend(pool.values())
+        if self.org.errors:
+            raise ImportFailed(self.org.errors)
+        self.history(Duty, created, updated, ["section", "process_steps", "order", "function"])
+        titles = {p.pk: p.title for p in positions.values()}
+        self.delete(Duty, deleted, lambda d: f"{titles[d.position_id]}: {d.text}")
+        links, unlink = [], []
+        relinked = {id(d) for d in updated}
+        for duty, form_ids in wanted_forms.values():
+            current = set() if duty_is_new[id(duty)] else stored_forms[duty.pk]
+            if current != form_ids:
+                links.extend((duty.pk, f) for f in form_ids)
+                if not duty_is_new[id(duty)]:
+                    unlink.append(duty.pk)
+                    if id(duty) not in relinked:
+                        relinked.add(id(duty))
+                        updated.append(duty)
+                        self.report.unchanged -= 1
+        Duty.forms.through.objects.filter(duty_id__in=unlink).delete()
+        bulk.insert_plain(Duty.forms.through, links, ["duty_id", "form_id"])
+        self.report.created, self.report.updated = len(created), len(updated)
+
+
+class KpiSheet(SheetImport):
+    """KPIs of duties (by the duty's number in its position) and of whole positions."""
+
+    name = "kpis"
+
+    def validate(self):
+        positions = self.org.sheets["positions"]
+        duty_counts = {
+            code: sum(1 for r in rows if DUTY_KIND.parse(r.get("kind")) == Duty.Kind.DUTY)
+            for code, rows in self.org.sheets["duties"].by_position.items()
+        }
+        # Counted in the database: one row per position, not one per duty.
+        stored_counts = dict(
+            Duty.objects.filter(kind=Duty.Kind.DUTY)
+            .values_list("position__code")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        self.by_position = defaultdict(list)
+        for row in self.rows():
+            if not self.required(row, "position_code", "text"):
+                continue
+            code = row.get("position_code")
+            if not positions.known(code):
+                self.error(
+                    row, "position_code", _("No position with code “%(code)s”.") % {"code": code}
+                )
+                continue
+            number = row.get("duty_number")
+            if number:
+                available = duty_counts.get(code, stored_counts.get(code, 0))
+                if not number.isdigit() or not 1 <= int(number) <= available:
+                    self.error(
+                        row,
+                        "duty_number",
+                        _("Position “%(code)s” has no duty number %(number)s (it has %(count)d).")
+                        % {"code": code, "number": number, "count": available},
+                    )
+            if COMPARISON.parse(row.get("comparison")) is None:
+                self.error(row, "comparison", _("Use one of >=, <=, =, <, >."))
+            if row.get("target"):
+                try:
+                    TARGET.parse(row.get("target"))
+                except InvalidOperation:
+                    self.error(row, "target", TARGET_MESSAGE % {"value": row.get("target")})
+            if PERIOD.parse(row.get("period")) is None:
+                self.error(
+                    row, "period", _("Unknown period “%(value)s”.") % {"value": row.get("period")}
+                )
+            if row.get("deadline") and DEADLINE.parse(row.get("deadline")) is None:
+                self.error(
+                    row,
+                    "deadline",
+                    _("Write a yearly deadline as MM-DD (12-20) or a monthly one as DD (25)."),
+                )
+            self.by_position[code].append(row)
+
+    def write(self):
+        if not self.by_position:
+            return
+        positions = self.org.positions
+        written = self.org.sheets["duties"].written
+        position_ids = [positions[c].pk for c in self.by_position]
+        # Positions whose duties the workbook does not list keep their stored ones.
+        stored_duties = defaultdict(list)
+        unlisted = [positions[c].pk for c in self.by_position if c not in written]
+        for duty in (
+            Duty.objects.filter(position_id__in=unlisted, kind=Duty.Kind.DUTY)
+            .only("pk", "position_id")
+            .order_by("order", "id")
+        ):
+            stored_duties[duty.position_id].append(duty)
+        existing = {}
+        for kpi in Kpi.objects.filter(duty__position_id__in=position_ids) | Kpi.objects.filter(
+            position_id__in=position_ids
+        ):
+            existing[(kpi.duty_id, kpi.position_id, kpi.text)] = kpi
+        created, updated = [], []
+        for code, rows in self.by_position.items():
+            position = positions[code]
+            duties = [
+                d for d in written.get(code, []) if d.kind == Duty.Kind.DUTY
+            ] or stored_duties[position.pk]
+            for order, row in enumerate(rows, start=1):
+                number = row.get("duty_number")
+                duty_id = duties[int(number) - 1].pk if number else None
+                owner = (duty_id, None if duty_id else position.pk)
+                deadline = row.get("deadline")
+                month, day = DEADLINE.parse(deadline) if deadline else (None, None)
+                target, target_unit = (
+                    TARGET.parse(row.get("target")) if row.get("target") else (None, "")
+                )
+                values = {
+                    "metric": row.get("metric"),
+                    "comparison": COMPARISON.parse(row.get("comparison")),
+                    "target": target,
+                    # "98%" in the target column: the unit is %, unless one is given.
+                    "unit": row.get("unit") or target_unit,
+                    "period": PERIOD.parse(row.get("period")),
+                    "deadline_month": month,
+                    "deadline_day": day,
+                    "order": order,
+                }
+                text = row.get("text")
+                kpi = existing.pop((*owner, text), None)
+                if kpi is None:
+                    created.append(Kpi(duty_id=owner[0], position_id=owner[1], text=text, **values))
+                elif changed(kpi, values):
+                    updated.append(kpi)
+                else:
+                    self.report.unchanged += 1
+        # The sentence is how a stored KPI was found: it never changes here.
+        fields = [name for name in Kpi.FIELDS if name != "text"]
+        self.history(Kpi, created, updated, fields)
+        self.delete(Kpi, list(existing.values()), str)
+        self.report.created, self.report.updated = len(created), len(updated)
