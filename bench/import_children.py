@@ -44,9 +44,10 @@ def child_import(path: Path, profile: str | None):
     read_s = time.perf_counter() - started
     read_cpu_s = time.process_time() - cpu_started
     importer = OrgImporter(workbook)
-    for name in dir(importer):
-        if name.startswith(("_write_", "_validate_", "_load")):
-            setattr(importer, name, timed(name.lstrip("_"), getattr(importer, name)))
+    importer.load = timed("load", importer.load)
+    for sheet in importer.sheets.values():
+        sheet.validate = timed(f"validate_{sheet.name}", sheet.validate)
+        sheet.write = timed(f"write_{sheet.name}", sheet.write)
     report = importer.run()
     total_s = time.perf_counter() - started
     cpu_s = time.process_time() - cpu_started

@@ -30,8 +30,8 @@ the whole-workbook time (reading the file and importing every sheet, all
 figure counts only import_data (the tablib load of its .xlsx excluded) and the
 COPY figure only copy_expert + commit (reading the file and building the TSV
 excluded): both comparisons favour the other side. "Duty phase only" divides
-by the time of OrgImporter._write_duties alone (duties, their history and
-form links; reading and validation excluded).
+by the time of the duties sheet's write() alone (workbook/importing/duties.py:
+duties, their history and form links; reading and validation excluded).
 
 The organisation is bench.orgshapes.realistic's; each measurement is a child
 in bench/import_children.py, and the table is bench/import_report.py's.
