@@ -8,7 +8,7 @@ whose rows have no code (functions, duties, KPIs) carry the row's ``id``:
 keep it to update the row, leave it empty to add one.
 
 Every relation is looked up in dictionaries filled once per import or export
-(tests/test_resources.py counts the queries): no query per row. Text that a
+(tests/test_workbook_resources.py counts the queries): no query per row. Text that a
 spreadsheet would run as a formula gets a leading apostrophe on export, and
 the apostrophe is removed again on import, as in the whole-workbook export.
 
