@@ -142,3 +142,18 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def tree(org):
+    """The org chart with more units, for moves.
+
+    ACME: SALES (TEAM-1, TEAM-2, TEAM-3), HR, OPS
+    """
+    acme = org["acme"]
+    org["ops"] = Department.objects.create(code="OPS", name="运营部", parent=acme)
+    for n in (1, 2, 3):
+        org[f"team{n}"] = Department.objects.create(
+            code=f"TEAM-{n}", name=f"销售{n}组", parent=org["sales"]
+        )
+    return org
