@@ -10,11 +10,12 @@ relation limits nothing, so its choices are the related admin's own.
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.db.models import ForeignObjectRel
 
 
 class OrgAutocompleteJsonView(AutocompleteJsonView):
     def get_queryset(self):
-        if not self.source_field.auto_created:
+        if not isinstance(self.source_field, ForeignObjectRel):
             return super().get_queryset()
         queryset = self.model_admin.get_queryset(self.request)
         queryset, may_have_duplicates = self.model_admin.get_search_results(
