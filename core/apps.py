@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -24,3 +25,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_groups, dispatch_uid="orgduties-sync-groups")
+
+
+class OrgAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with the site of core/admin_site.py."""
+
+    default = False  # "core" in INSTALLED_APPS still means CoreConfig
+    default_site = "core.admin_site.OrgAdminSite"

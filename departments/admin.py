@@ -10,7 +10,6 @@ from core.admin_base import OrgHistoryAdmin, SheetExportMixin, SheetImportExport
 from core.admin_mixins import CompactSortableInlineMixin, tree_level_class
 from core.locking import OptimisticLockAdminMixin
 from departments.models import Department, DepartmentFunction
-from workbook.resources import DepartmentResource, FunctionResource
 
 
 class DepartmentFunctionInline(CompactSortableInlineMixin, nested_admin.NestedTabularInline):
@@ -47,7 +46,7 @@ class DepartmentAdmin(
     OrgHistoryAdmin,
 ):
     # Export only: the tree is imported through the workbook, which builds it once.
-    resource_classes = [DepartmentResource]
+    # The sheet (resource_classes) comes from workbook/admin.py.
     list_display = (
         "tree_actions",
         "indented_title",
@@ -98,8 +97,6 @@ class DepartmentAdmin(
 @admin.register(DepartmentFunction)
 class DepartmentFunctionAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     """Mostly edited inline on the department; registered for search and autocomplete."""
-
-    resource_classes = [FunctionResource]
 
     list_display = ("text", "section", "department")
     list_select_related = ("department",)

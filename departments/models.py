@@ -45,13 +45,13 @@ class DepartmentQuerySet(TreeQuerySet):
 
         One subquery each, whatever the number of rows.
         """
-        from positions.models import Position
-
+        # The model behind the reverse relation: departments sits below positions.
+        position = self.model._meta.get_field("positions").related_model
         own = self.model._tree_manager.add_related_count(
-            self, Position, "department", "position_count", cumulative=False
+            self, position, "department", "position_count", cumulative=False
         )
         return self.model._tree_manager.add_related_count(
-            own, Position, "department", "total_position_count", cumulative=True
+            own, position, "department", "total_position_count", cumulative=True
         )
 
 

@@ -32,6 +32,36 @@ class Status(models.TextChoices):
     SUPERSEDED = "superseded", _("superseded")
 
 
+_SIGN_OFF_LABELS = (
+    (_("prepared by"), _("prepared on")),
+    (_("reviewed by"), _("reviewed on")),
+    (_("approved by"), _("approved on")),
+)
+
+
+def sign_offs(*, optional):
+    """The 编制/审核/批准 block: who prepared, reviewed and approved, and when.
+
+    Six fields, (by, on) for each step in that order, for a document (where
+    they are ``optional`` until each step happens) and its revisions (where
+    all are set). A deleted user leaves the name empty, never the row.
+    """
+    fields = []
+    for by, on in _SIGN_OFF_LABELS:
+        fields.append(
+            models.ForeignKey(
+                settings.AUTH_USER_MODEL,
+                verbose_name=by,
+                on_delete=models.SET_NULL,
+                null=True,
+                blank=optional,
+                related_name="+",
+            )
+        )
+        fields.append(models.DateTimeField(on, null=optional, blank=optional))
+    return fields
+
+
 class DocumentQuerySet(models.QuerySet):
     def open(self):
         """Descriptions in the workflow: a draft, in review or reviewed (not approved)."""
@@ -119,33 +149,10 @@ class Document(models.Model):
     # What was submitted: reviewers review it and approval freezes it, even if
     # the live rows change meanwhile.
     pending = models.JSONField(_("submitted content"), null=True, blank=True, editable=False)
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("prepared by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    # Filled in as the workflow moves: empty until each step happens.
+    prepared_by, prepared_at, reviewed_by, reviewed_at, approved_by, approved_at = sign_offs(
+        optional=True
     )
-    prepared_at = models.DateTimeField(_("prepared on"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True)
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
     next_review_date = models.DateField(
         _("next review date"),
@@ -238,30 +245,9 @@ class Revision(models.Model):
     document_number = models.CharField(_("document number"), max_length=60)
     title = models.CharField(_("document title"), max_length=200)
     content = models.JSONField(_("content"))
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("prepared by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
+    prepared_by, prepared_at, reviewed_by, reviewed_at, approved_by, approved_at = sign_offs(
+        optional=False
     )
-    prepared_at = models.DateTimeField(_("prepared on"))
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed on"))
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(_("approved on"))
     effective_date = models.DateField(_("effective date"))
     next_review_date = models.DateField(_("next review date"), null=True)
 

@@ -6,3 +6,8 @@ class KpisConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "kpis"
     verbose_name = _("KPIs and forms")
+
+    def ready(self):
+        from kpis import history
+
+        history.connect()

@@ -48,6 +48,15 @@ class Form(ProtectedDeleteMixin, models.Model):
         blank=True,
         related_name="forms",
     )
+    # Declared here, not on Duty, so that positions does not depend on kpis; the
+    # table keeps the name and columns it had as Duty.forms.
+    duties = models.ManyToManyField(
+        "positions.Duty",
+        verbose_name=_("duties"),
+        related_name="forms",
+        blank=True,
+        db_table="positions_duty_forms",
+    )
 
     history = HistoricalRecords()
     objects = FormQuerySet.as_manager()
@@ -254,3 +263,46 @@ class Kpi(models.Model):
             days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][self.deadline_month - 1]
             if self.deadline_day > days:
                 raise ValidationError({"deadline_day": _("That month has no such day.")})
+
+
+class HistoricalDutyForm(models.Model):
+    """A duty's form as of one of the duty's history rows (see kpis.history).
+
+    The table simple-history made for ``Duty.forms`` (m2m_fields) while the
+    relation was declared on Duty; the same columns, so its rows read on.
+    """
+
+    m2m_history_id = models.AutoField(primary_key=True)
+    # The link row's id in positions_duty_forms.
+    id = models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")
+    history = models.ForeignKey(
+        "positions.HistoricalDuty",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="forms",
+    )
+    duty = models.ForeignKey(
+        "positions.Duty",
+        db_constraint=False,
+        db_tablespace="",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    form = models.ForeignKey(
+        Form,
+        db_constraint=False,
+        db_tablespace="",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+
+    class Meta:
+        db_table = "positions_historicalduty_forms"
+        verbose_name = "HistoricalDuty_forms"
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} as of {self.history.history_date}"

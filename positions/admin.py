@@ -1,7 +1,7 @@
 import nested_admin
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import OrgHistoryAdmin, SheetImportExportMixin
@@ -12,21 +12,7 @@ from core.admin_mixins import (
     PreloadingFormSet,
 )
 from core.locking import OptimisticLockAdminMixin
-from kpis.models import Kpi
 from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
-from workbook.resources import DutyResource, EmployeeResource, PositionResource
-
-
-class DutyKpiInline(
-    PreloadedAutocompleteInlineMixin, CompactSortableInlineMixin, nested_admin.NestedTabularInline
-):
-    model = Kpi
-    fk_name = "duty"
-    sortable_field_name = "order"
-    extra = 0
-    fields = Kpi.FIELDS
-    verbose_name = _("KPI")
-    verbose_name_plural = _("KPIs of this duty")
 
 
 class KindFormSet(PreloadingFormSet):
@@ -42,29 +28,23 @@ class KindFormSet(PreloadingFormSet):
 class DutyInline(
     PreloadedAutocompleteInlineMixin, CompactSortableInlineMixin, nested_admin.NestedStackedInline
 ):
-    """The position's numbered duties (岗位职责), each with its KPIs, in drag order."""
+    """The position's numbered duties (岗位职责), in drag order.
+
+    kpis/admin.py adds each duty's forms and KPIs (kpis sits above positions).
+    """
 
     model = Duty
     kind = Duty.Kind.DUTY
     formset = KindFormSet
     sortable_field_name = "order"
     extra = 0
-    fields = ("section", "text", "process_steps", ("forms", "function"), "order")
-    autocomplete_fields = ("forms", "function")
-    inlines = [DutyKpiInline]
+    fields = ("section", "text", "process_steps", "function", "order")
+    autocomplete_fields = ("function",)
     verbose_name = _("duty")
     verbose_name_plural = _("duties")
 
     def get_queryset(self, request):
-        # Each duty's KPI rows come with the duties (see PreloadingFormSet).
-        kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
-        return (
-            super()
-            .get_queryset(request)
-            .filter(kind=self.kind)
-            .with_numbers()
-            .prefetch_related(kpis)
-        )
+        return super().get_queryset(request).filter(kind=self.kind).with_numbers()
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -78,7 +58,6 @@ class AuthorityInline(DutyInline):
     kind = Duty.Kind.AUTHORITY
     fields = ("section", "text", "order")
     autocomplete_fields = ()
-    inlines = []
     verbose_name = _("authority")
     verbose_name_plural = _("authorities")
 
@@ -121,22 +100,10 @@ class AssignmentInline(PreloadedAutocompleteInlineMixin, nested_admin.NestedTabu
     verbose_name_plural = _("holders")
 
 
-class PositionKpiInline(
-    PreloadedAutocompleteInlineMixin, CompactSortableInlineMixin, nested_admin.NestedTabularInline
-):
-    model = Kpi
-    fk_name = "position"
-    extra = 0
-    sortable_field_name = "order"
-    fields = ("text", "metric", "comparison", "target", "unit", "period", "order")
-    verbose_name_plural = _("KPIs of the position as a whole")
-
-
 @admin.register(Position)
 class PositionAdmin(
     SheetImportExportMixin, OptimisticLockAdminMixin, nested_admin.NestedModelAdmin, OrgHistoryAdmin
 ):
-    resource_classes = [PositionResource]
     list_display = (
         "code",
         "title",
@@ -161,7 +128,9 @@ class PositionAdmin(
         ),
         (_("Description"), {"fields": ("summary", "requirements")}),
     )
-    inlines = [DutyInline, AuthorityInline, DottedLineInline, AssignmentInline, PositionKpiInline]
+    # kpis/admin.py registers this admin again with the KPI inlines, and
+    # workbook/admin.py gives it its sheet (resource_classes).
+    inlines = [DutyInline, AuthorityInline, DottedLineInline, AssignmentInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_staffing()
@@ -177,13 +146,12 @@ class PositionAdmin(
 
 @admin.register(Duty)
 class DutyAdmin(SheetImportExportMixin, OrgHistoryAdmin):
-    resource_classes = [DutyResource]
     list_display = ("number", "text", "kind", "section", "position", "department")
     list_display_links = ("text",)
     list_select_related = ("position__department",)
     list_filter = ("kind", ("position__department", IndentedTreeRelatedFieldListFilter))
     search_fields = ("text", "process_steps", "position__title", "position__code")
-    autocomplete_fields = ("position", "forms", "function")
+    autocomplete_fields = ("position", "function")
     inlines = []
 
     def get_queryset(self, request):
@@ -206,7 +174,6 @@ class EmployeeAssignmentInline(admin.TabularInline):
 
 @admin.register(Employee)
 class EmployeeAdmin(SheetImportExportMixin, OrgHistoryAdmin):
-    resource_classes = [EmployeeResource]
     list_display = ("employee_no", "name", "user", "position_count", "is_active")
     ordering = ("employee_no",)
     list_select_related = ("user",)

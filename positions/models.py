@@ -266,9 +266,6 @@ class Duty(models.Model):
     process_steps = models.TextField(
         _("process steps"), blank=True, help_text=_("One step per line, without numbers.")
     )
-    forms = models.ManyToManyField(
-        "kpis.Form", verbose_name=_("forms"), related_name="duties", blank=True
-    )
     function = models.ForeignKey(
         "departments.DepartmentFunction",
         verbose_name=_("department function"),
@@ -280,7 +277,9 @@ class Duty(models.Model):
     )
     order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
 
-    history = HistoricalRecords(m2m_fields=[forms])
+    # ``forms`` is declared on kpis.Form (kpis sits above positions); kpis.history
+    # records a duty's forms with each of its history rows, as m2m_fields did.
+    history = HistoricalRecords()
     objects = DutyQuerySet.as_manager()
 
     class Meta:

@@ -101,3 +101,24 @@ def test_reverting_a_department_moves_it_back_and_keeps_the_tree_valid(hr_client
     assert tree_problems() == []
     newest = hr_dept.history.first()
     assert (newest.parent_id, newest.history_user) == (org["acme"].pk, hr)
+
+
+def test_a_duty_keeps_its_forms_in_its_history(org):
+    """Form.duties is declared on Form; the duty's history still lists its forms (kpis.history)."""
+    from kpis.models import Form
+
+    duty = org["sales_mgr"].duties.first()
+    form = Form.objects.create(code="F-HIST", name="订单评审表")
+
+    duty.forms.add(form)
+    added = duty.history.first()
+    duty.forms.remove(form)
+    removed = duty.history.first()
+    form.duties.add(duty)
+
+    assert added.history_type == removed.history_type == "~"
+    assert [row.form_id for row in added.forms.all()] == [form.pk]
+    assert removed.forms.count() == 0
+    # Changed through the form: the form's history records it, as before.
+    assert form.history.first().history_type == "~"
+    assert [row.form_id for row in duty.history.first().forms.all()] == []
