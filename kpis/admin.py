@@ -35,6 +35,9 @@ class FormAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     search_fields = ("code", "name", "description")
     autocomplete_fields = ("department",)
     list_filter = ("department",)
+    # The links are picked on the duty's side (DutyFormsForm below), as before
+    # Form declared them: a select of every duty would list 100,000 options.
+    exclude = ("duties",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(used_by=Count("duties"))

@@ -116,3 +116,21 @@ def test_duties_are_numbered_on_the_position_page(hr_client, org):
     # Duties and authorities are numbered separately, as in the job description.
     assert labels("duties-group") == ["1. 制定销售计划", "2. 管理销售团队", "3. 审核销售合同"]
     assert labels("duties-2-group") == ["1. 审批请假"]
+
+
+@pytest.mark.parametrize("duties", [1, 30])
+def test_a_forms_admin_page_does_not_list_every_duty(
+    hr_client, org, duties, django_assert_num_queries
+):
+    # The duty ↔ form links are declared on Form but picked on the duty's side:
+    # the form's page must not grow a select of every duty in the company.
+    form = Form.objects.create(code="F-LIST", name="客户拜访记录表")
+    for i in range(duties):
+        Duty.objects.create(position=org["sales_mgr"], text=f"职责{i}", order=10 + i)
+
+    page = hr_client.get(f"/admin/kpis/form/{form.pk}/change/")
+
+    assert page.status_code == 200
+    html = BeautifulSoup(page.content, "html.parser")
+    assert html.select_one("form#form_form input[name=name]")["value"] == "客户拜访记录表"
+    assert html.select('[name="duties"]') == []
