@@ -150,11 +150,19 @@ def child_resource(path: Path, rows: int, backend: str):
     """A plain ModelResource for Duty, default options, fed an .xlsx of duty rows."""
     setup_django()
     import tablib
-    from import_export import resources
+    from import_export import fields, resources, widgets
 
+    from kpis.models import Form
     from positions.models import Duty
 
     class DutyResource(resources.ModelResource):
+        # Declared: since issue 11 the links are declared on Form, and a
+        # ModelResource of Duty would no longer see the forms column by itself.
+        # The default widget, as a ModelResource gives a forward many-to-many.
+        forms = fields.Field(
+            attribute="forms", column_name="forms", widget=widgets.ManyToManyWidget(Form)
+        )
+
         class Meta:
             model = Duty
 
