@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from core.chinese import simplified
 from departments.models import Department
-from kpis.models import Form, Kpi
+from kpis.models import Form
 from positions.models import Position
 from reader import ParsedBlock, ParsedKpi
+from workbook.columns import COMPARISON_SIGNS
 from workbook.sheets import Row, Workbook
 
 USE_DEPARTMENT = "department"
@@ -350,17 +351,6 @@ def build_workbook(
     return book, notes
 
 
-# The workbook's comparison column is written in signs, as the exporter writes it
-# and the README documents it: the rows of a document read like an exported workbook.
-WORKBOOK_SIGNS = {
-    Kpi.Comparison.GE: ">=",
-    Kpi.Comparison.LE: "<=",
-    Kpi.Comparison.EQ: "=",
-    Kpi.Comparison.LT: "<",
-    Kpi.Comparison.GT: ">",
-}
-
-
 def kpi_values(kpi: ParsedKpi) -> dict:
     """The cells of a KPI row of the workbook for one KPI the reader returned.
 
@@ -378,7 +368,7 @@ def kpi_values(kpi: ParsedKpi) -> dict:
     return {
         "text": kpi.text,
         "metric": kpi.metric or "" if structured else "",
-        "comparison": WORKBOOK_SIGNS.get(kpi.comparison, "") if structured else "",
+        "comparison": COMPARISON_SIGNS.get(kpi.comparison, "") if structured else "",
         "target": _target(kpi.target) if structured else "",
         "unit": kpi.unit or "" if structured else "",
         "period": kpi.period or "",
