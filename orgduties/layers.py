@@ -18,6 +18,7 @@ LAYERS = [
     ("storage",),  # backup/restore and the content generation: every table at once
     ("workbook",),  # the organisation as a workbook: import, export, template
     ("intake",),  # duty documents (text, Word) -> preview -> rows
+    ("orgchart",),  # the drawn org chart: layout, SVG/PDF/PNG, its pages and export command
     ("browse", "search"),  # the pages employees read
     ("demo",),  # the demo organisation
     ("orgduties",),  # the project: settings, URLs, WSGI

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "storage",
     "workbook",
     "intake",
+    "orgchart",
     "browse",
     "search",
     "demo",
