@@ -49,7 +49,7 @@ def test_the_check_catches_an_import_between_apps_of_one_layer(tmp_path):
     (tmp_path / "search" / "views.py").write_text("import browse.views\n")
 
     assert violations(tmp_path) == [
-        "search/views.py:1: search (layer 10) imports browse (layer 10)"
+        "search/views.py:1: search (layer 11) imports browse (layer 11)"
     ]
 
 
