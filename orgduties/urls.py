@@ -17,6 +17,7 @@ admin.site.index_title = _("Organisation, positions and duties")
 admin.site.index_template = "admin/orgduties_index.html"
 
 urlpatterns = [
+    path("", include("orgchart.urls")),
     path("", include("browse.urls")),
     path("search/", search_views.search_view, name="search"),
     path("positions/", include(browse_urls.position_urls)),

@@ -1,0 +1,605 @@
+"""The three charts, built from the database: what is drawn and with which words.
+
+``snapshot()`` reads the whole organisation in a fixed number of queries
+(units, positions, current holders, dotted lines) into plain tuples, and
+keeps it in this process under the content generation (storage.generation):
+any write anywhere moves the generation, so a kept snapshot is never older
+than the data. A page then costs one query (the generation) however big the
+organisation is; what it draws is chosen in Python from the snapshot.
+
+``build_chart()`` turns a snapshot and ``ChartOptions`` into an
+``orgchart.tree.Chart``: which nodes are open (the screen's box budget,
+``open``/``closed`` codes, a depth, a focus, a search hit) and the chart's own
+words, in the active language.
+"""
+
+import threading
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from departments.models import Department
+from orgchart.drawing import PERSON, POSITION, UNIT
+from orgchart.tree import Chart, ChartNode, DottedLink, Member
+from positions.models import Assignment, DottedLine, Employee, Position
+from storage import generation
+
+KINDS = ("units", "positions", "reporting")
+MAX_DEPTH = 50
+SCREEN_BUDGET = 300  # boxes on the first view; more open on demand
+MEMBERS_ON_SCREEN = 40  # positions drawn inside one unit on screen
+MAX_CODES = 200  # open/closed codes carried in one URL
+
+
+@dataclass
+class Unit:
+    pk: int
+    code: str
+    name: str
+    parent: int | None
+    children: list = field(default_factory=list)
+    positions: list = field(default_factory=list)
+    headcount: int = 0  # this unit and its sub-units
+    holders: int = 0
+    head: object = None
+
+
+@dataclass
+class Post:
+    pk: int
+    code: str
+    title: str
+    unit: int
+    reports_to: int | None
+    is_head: bool
+    headcount: int
+    holders: list = field(default_factory=list)  # (employee_no, name, has_photo)
+    reports: list = field(default_factory=list)
+
+
+@dataclass
+class Snapshot:
+    units: dict  # pk -> Unit, in tree order
+    roots: list  # top units
+    posts: dict  # pk -> Post, in chart order
+    top_posts: list  # positions that report to nobody (or to a unit not drawn)
+    dotted: list  # (from pk, to pk, label)
+    unit_by_code: dict
+    post_by_code: dict
+
+
+# Until employees carry photos (the photos branch), holders have none.
+_PHOTO = ["employee__photo"] if hasattr(Employee, "photo") else []
+
+_kept = {}
+_kept_lock = threading.Lock()
+
+
+def snapshot(using="default"):
+    """The organisation now: kept per process under the content generation."""
+    number = generation.current(using)
+    key = (using, number, timezone.localdate())
+    if number is not None:
+        with _kept_lock:
+            found = _kept.get(using)
+        if found and found[0] == key:
+            return found[1]
+    snap = _read(using)
+    if number is not None:
+        with _kept_lock:
+            _kept[using] = (key, snap)
+    return snap
+
+
+def _read(using):
+    """Four queries: units, positions, current holders, dotted lines."""
+    units = {}
+    rows = (
+        Department.objects.using(using)
+        .active()
+        .order_by("tree_id", "lft")
+        .values_list("pk", "code", "name", "parent_id")
+    )
+    for pk, code, name, parent in rows:
+        units[pk] = Unit(pk, code, name, parent)
+    roots = []
+    for unit in units.values():
+        parent = units.get(unit.parent)
+        (parent.children if parent else roots).append(unit)
+    posts = {}
+    rows = (
+        Position.objects.using(using)
+        .filter(department__in=list(units))
+        .order_by("department__tree_id", "department__lft", "-is_head", "code")
+        .values_list(
+            "pk", "code", "title", "department_id", "reports_to_id", "is_head", "headcount"
+        )
+    )
+    for pk, code, title, unit, reports_to, is_head, headcount in rows:
+        post = Post(pk, code, title, unit, reports_to, is_head, headcount)
+        posts[pk] = post
+        units[unit].positions.append(post)
+        if is_head and units[unit].head is None:
+            units[unit].head = post
+    holders = (
+        Assignment.objects.using(using)
+        .current()
+        .filter(position__in=list(posts))
+        .order_by("position_id", "employee__employee_no")
+        .values_list("position_id", "employee__employee_no", "employee__name", *_PHOTO)
+    )
+    for position, number, name, *photo in holders:
+        if position in posts:
+            posts[position].holders.append((number, name, bool(photo and photo[0])))
+    top_posts = []
+    for post in posts.values():
+        boss = posts.get(post.reports_to)
+        (boss.reports if boss else top_posts).append(post)
+    dotted = list(
+        DottedLine.objects.using(using)
+        .filter(from_position__in=list(posts), to_position__in=list(posts))
+        .order_by("pk")
+        .values_list("from_position_id", "to_position_id", "label")
+    )
+    # Staffing of each unit with its sub-units: own sums, then added upwards
+    # in reverse tree order (children come after their parent).
+    for unit in units.values():
+        unit.headcount = sum(p.headcount for p in unit.positions)
+        unit.holders = sum(len(p.holders) for p in unit.positions)
+    for unit in reversed(list(units.values())):
+        parent = units.get(unit.parent)
+        if parent:
+            parent.headcount += unit.headcount
+            parent.holders += unit.holders
+    return Snapshot(
+        units,
+        roots,
+        posts,
+        top_posts,
+        dotted,
+        {u.code: u for u in units.values()},
+        {p.code: p for p in posts.values()},
+    )
+
+
+@dataclass
+class ChartOptions:
+    kind: str = "units"
+    root: str = ""  # a unit code (units, positions) or a position code (reporting)
+    depth: int | None = None  # levels below the root; None: the screen budget decides
+    holders: bool = True
+    vacancies: bool = True
+    photos: bool = False
+    orientation: str = "tb"
+    compact: bool = True
+    opened: list = field(default_factory=list)
+    closed: list = field(default_factory=list)
+    q: str = ""
+    focus: str = ""  # a unit or position code: its path up, then ``depth`` levels down
+    budget: int | None = SCREEN_BUDGET  # None: everything (exports)
+
+    def query(self, **changes):
+        """These options as a query string, with ``changes`` applied."""
+        values = {
+            "kind": self.kind,
+            "root": self.root,
+            "depth": self.depth,
+            "holders": int(self.holders),
+            "vacancies": int(self.vacancies),
+            "photos": int(self.photos),
+            "orient": self.orientation,
+            "compact": int(self.compact),
+            "open": self.opened,
+            "closed": self.closed,
+            "focus": self.focus,
+        }
+        values.update(changes)
+        defaults = ChartOptions()
+        pairs = []
+        for name, value in values.items():
+            attr = {"orient": "orientation", "open": "opened"}.get(name, name)
+            if value in (None, "", []) or value == _plain(getattr(defaults, attr, None)):
+                continue
+            if isinstance(value, list):
+                pairs.extend((name, v) for v in value[:MAX_CODES])
+            else:
+                pairs.append((name, value))
+        return urlencode(pairs)
+
+
+def _plain(value):
+    return int(value) if isinstance(value, bool) else value
+
+
+@dataclass
+class Built:
+    chart: Chart
+    found: object = None  # what a search found: a Unit or a Post
+    missing_root: bool = False
+    path: list = field(default_factory=list)  # the root's or focus's ancestors
+
+
+def _staffing(headcount, holders):
+    vacant = max(headcount - holders, 0)
+    return _("Headcount %(headcount)s · filled %(holders)s · vacant %(vacant)s") % {
+        "headcount": headcount,
+        "holders": holders,
+        "vacant": vacant,
+    }
+
+
+def _filled(headcount, holders):
+    return _("Headcount %(headcount)s · filled %(holders)s") % {
+        "headcount": headcount,
+        "holders": holders,
+    }
+
+
+def _names(holders):
+    return "、".join(name for _no, name, _photo in holders)
+
+
+class _Builder:
+    def __init__(self, snap, options):
+        self.snap = snap
+        self.o = options
+        self.opened = set(options.opened)
+        self.closed = set(options.closed)
+        self.force_open = set()  # codes opened by a search or a focus path
+        self.only_child = {}  # code -> the one child a focus path shows
+        self.highlight = None
+        self.base_url = None  # the page's URL: toggles link to it
+
+    # -- the tree to draw ------------------------------------------------------
+
+    def _children(self, item):
+        if self.o.kind == "reporting":
+            return item.reports
+        return item.children
+
+    def _members(self, unit):
+        if self.o.kind != "positions":
+            return []
+        posts = unit.positions
+        if not self.o.vacancies:
+            posts = [p for p in posts if p.holders]
+        return posts
+
+    def _size(self, item):
+        if self.o.kind == "positions":
+            return 1 + min(len(self._members(item)), self._member_cap())
+        return 1
+
+    def _member_cap(self):
+        return MEMBERS_ON_SCREEN if self.o.budget is not None else 10**9
+
+    def _visible(self, tops):
+        """Codes of the items whose children are drawn."""
+        open_codes = set()
+        if self.o.depth is not None or self.o.budget is None:
+            limit = self.o.depth if self.o.depth is not None else MAX_DEPTH * 1000
+            level, depth = list(tops), 1
+            while level and depth <= limit:
+                nxt = []
+                for item in level:
+                    if item.code in self.closed:
+                        continue
+                    kids = self._children(item)
+                    if kids:
+                        open_codes.add(item.code)
+                        nxt.extend(kids)
+                level, depth = nxt, depth + 1
+        else:
+            # The screen: whole levels while they fit the budget, at least one
+            # level below the top.
+            total = sum(self._size(t) for t in tops)
+            level, depth = list(tops), 0
+            while level:
+                nxt = [k for item in level for k in self._children(item)]
+                cost = sum(self._size(k) for k in nxt)
+                if depth >= 1 and total + cost > self.o.budget:
+                    break
+                for item in level:
+                    if self._children(item):
+                        open_codes.add(item.code)
+                total += cost
+                level, depth = nxt, depth + 1
+        open_codes |= self.opened | self.force_open
+        open_codes -= self.closed - self.force_open
+        return open_codes
+
+    def _node(self, item, open_codes):
+        """The ChartNode of ``item`` and the items drawn below it."""
+        o = self.o
+        if o.kind == "reporting":
+            node = self._post_node(item)
+        else:
+            node = self._unit_node(item)
+        kids = self._children(item)
+        if not o.vacancies and o.kind == "reporting":
+            kids = [k for k in kids if k.holders or self._has_filled_below(k)]
+        node.child_count = len(kids)
+        drawn = []
+        if item.code in open_codes:
+            only = self.only_child.get(item.code)
+            drawn = [k for k in kids if only is None or k is only]
+        node.highlight = self.highlight is item
+        if self.base_url is not None and kids:
+            if drawn and len(drawn) == len(kids):
+                change = {
+                    "open": [c for c in self.o.opened if c != item.code],
+                    "closed": [*self.o.closed, item.code],
+                }
+            else:
+                change = {
+                    "open": [*self.o.opened, item.code],
+                    "closed": [c for c in self.o.closed if c != item.code],
+                }
+            node.toggle_href = f"{self.base_url}?{self.o.query(**change)}"
+        return node, drawn
+
+    def _has_filled_below(self, post):
+        return any(k.holders or self._has_filled_below(k) for k in post.reports)
+
+    def _unit_node(self, unit):
+        o = self.o
+        details = []
+        head = unit.head
+        if head is not None:
+            if o.holders and head.holders:
+                details.append(_("Head: %(name)s") % {"name": _names(head.holders)})
+            elif o.vacancies and not head.holders:
+                details.append(_("Head: %(title)s (vacant)") % {"title": head.title})
+            else:
+                details.append(_("Head: %(title)s") % {"title": head.title})
+        if o.vacancies:
+            details.append(_staffing(unit.headcount, unit.holders))
+        else:
+            details.append(_filled(unit.headcount, unit.holders))
+        node = ChartNode(
+            UNIT,
+            unit.code,
+            unit.name,
+            details,
+            href=reverse("departments:detail", args=[unit.code]),
+        )
+        members = self._members(unit)
+        cap = self._member_cap()
+        for post in members[:cap]:
+            node.members.append(self._post_member(post))
+        if len(members) > cap:
+            rest = len(members) - cap
+            node.more_members = ngettext(
+                "and %(count)s more position", "and %(count)s more positions", rest
+            ) % {"count": rest}
+        return node
+
+    def _post_member(self, post):
+        o = self.o
+        details = [f"{len(post.holders)}/{post.headcount}"]
+        if o.holders and post.holders:
+            details[0] += " · " + _names(post.holders)
+        elif not post.holders:
+            details[0] += " · " + _("vacant")
+        return Member(
+            POSITION,
+            post.code,
+            post.title,
+            details,
+            href=reverse("positions:detail", args=[post.code]),
+            head=post.is_head,
+            vacant=not post.holders,
+            highlight=self.highlight is post,
+        )
+
+    def _post_node(self, post):
+        o = self.o
+        unit = self.snap.units[post.unit]
+        details = [unit.name]
+        vacant = len(post.holders) < post.headcount
+        count = f"{len(post.holders)}/{post.headcount}"
+        if not post.holders:
+            details.append(count + " · " + _("vacant"))
+        elif not o.holders:
+            details.append(count)
+        elif vacant and o.vacancies:
+            details.append(
+                count + " · " + _("%(n)s vacant") % {"n": post.headcount - len(post.holders)}
+            )
+        node = ChartNode(
+            POSITION,
+            post.code,
+            post.title,
+            details,
+            href=reverse("positions:detail", args=[post.code]),
+            head=post.is_head,
+            vacant=not post.holders,
+        )
+        if o.holders:
+            for number, name, has_photo in post.holders:
+                url = reverse("photo", args=[number]) if has_photo else None
+                node.members.append(
+                    Member(PERSON, number, name, [], employee_no=number, photo_url=url)
+                )
+        return node
+
+    # -- search and focus --------------------------------------------------
+
+    def _parent(self, item):
+        if isinstance(item, Post):
+            if self.o.kind == "reporting":
+                return self.snap.posts.get(item.reports_to)
+            return self.snap.units.get(item.unit)
+        return self.snap.units.get(item.parent)
+
+    def _ancestors(self, item):
+        path = []
+        seen = set()
+        parent = self._parent(item)
+        while parent is not None and parent.pk not in seen:
+            seen.add(parent.pk)
+            path.append(parent)
+            parent = self._parent(parent)
+        return path[::-1]
+
+    def _search(self, q):
+        """The first unit or position whose code is ``q``, or whose name holds it."""
+        q = q.strip()
+        if not q:
+            return None
+        snap = self.snap
+        if self.o.kind == "reporting":
+            if q in snap.post_by_code:
+                return snap.post_by_code[q]
+            folded = q.casefold()
+            for post in snap.posts.values():
+                if folded in post.title.casefold() or any(
+                    folded in name.casefold() for _n, name, _p in post.holders
+                ):
+                    return post
+            return None
+        if q in snap.unit_by_code:
+            return snap.unit_by_code[q]
+        folded = q.casefold()
+        for unit in snap.units.values():
+            if folded in unit.name.casefold():
+                return unit
+        if self.o.kind == "positions":
+            if q in snap.post_by_code:
+                return snap.post_by_code[q]
+            for post in snap.posts.values():
+                if folded in post.title.casefold():
+                    return post
+        return None
+
+    # -- the whole -----------------------------------------------------------
+
+    def build(self):
+        o, snap = self.o, self.snap
+        built = Built(Chart(o.kind, []))
+        if o.kind == "reporting":
+            lookup, tops = snap.post_by_code, snap.top_posts
+        else:
+            lookup, tops = snap.unit_by_code, snap.roots
+        if o.root:
+            root = lookup.get(o.root)
+            if root is None:
+                built.missing_root = True
+                return built
+            tops = [root]
+            built.path = self._ancestors(root)
+        if o.focus:
+            target = lookup.get(o.focus)
+            if target is None:
+                built.missing_root = True
+                return built
+            path = self._ancestors(target)
+            if path:
+                tops = [path[0]]
+                for parent, child in zip(path, [*path[1:], target], strict=True):
+                    self.force_open.add(parent.code)
+                    self.only_child[parent.code] = child
+            else:
+                tops = [target]
+            built.path = path
+        if o.q:
+            found = self._search(o.q)
+            built.found = found
+            if found is not None:
+                self.highlight = found
+                chain = self._ancestors(found)
+                if isinstance(found, Post) and o.kind == "positions":
+                    owner = snap.units[found.unit]
+                    chain = [*self._ancestors(owner), owner]
+                    if owner in tops or any(u in tops for u in chain):
+                        pass
+                for item in chain:
+                    self.force_open.add(item.code)
+                if not any(t is found or t in chain for t in tops):
+                    # Outside the drawn root: draw from the top instead.
+                    tops = [chain[0]] if chain else [found]
+                    built.path = []
+        open_codes = self._visible(tops)
+        if o.focus and o.depth is not None:
+            open_codes |= self._below(lookup[o.focus], o.depth)
+        built.chart.roots = self._tree(tops, open_codes)
+        built.chart.dotted = self._dotted(built.chart)
+        return built
+
+    def _below(self, item, depth):
+        codes, level = set(), [item]
+        for _level in range(depth):
+            nxt = []
+            for x in level:
+                kids = self._children(x)
+                if kids:
+                    codes.add(x.code)
+                    nxt.extend(kids)
+            level = nxt
+        return codes
+
+    def _tree(self, tops, open_codes):
+        roots = []
+        stack = [(t, roots) for t in reversed(tops)]
+        while stack:
+            item, siblings = stack.pop()
+            node, kids = self._node(item, open_codes)
+            siblings.append(node)
+            for kid in reversed(kids):
+                stack.append((kid, node.children))
+        return roots
+
+    def _dotted(self, chart):
+        """Dotted lines whose two ends are drawn (as boxes or as members)."""
+        drawn = set()
+        for node in chart.walk():
+            if node.kind == POSITION:
+                drawn.add(node.code)
+            for member in node.members:
+                if member.kind == POSITION:
+                    drawn.add(member.code)
+        links = []
+        if self.o.kind == "units":
+            return links
+        posts = self.snap.posts
+        for a, b, label in self.snap.dotted:
+            pa, pb = posts[a], posts[b]
+            if pa.code in drawn and pb.code in drawn:
+                links.append(DottedLink(pa.code, pb.code, label or _("functional guidance")))
+        return links
+
+
+def build_chart(options, snap=None, base_url=None):
+    """A ``Built``: the chart for ``options``, what a search found, the root's path.
+
+    ``base_url``: the page the chart is drawn on; its open/close buttons link
+    there. None for exports.
+    """
+    snap = snap if snap is not None else snapshot()
+    builder = _Builder(snap, options)
+    builder.base_url = base_url
+    built = builder.build()
+    built.chart.title = title(options.kind)
+    return built
+
+
+def title(kind):
+    return {
+        "units": _("Organisation chart: units"),
+        "positions": _("Organisation chart: units and positions"),
+        "reporting": _("Organisation chart: reporting lines"),
+    }[kind]
+
+
+def photo_paths(numbers):
+    """Files of the photos of these employees, for exports that embed them."""
+    paths = {}
+    for employee in Employee.objects.filter(employee_no__in=list(numbers)).exclude(photo=""):
+        path = employee.photo_path()
+        if path:
+            paths[employee.employee_no] = path
+    return paths

@@ -1,0 +1,90 @@
+"""Exports of any chart, subtree and depth: SVG, PDF (fit, tiled, per subtree), PNG.
+
+Used by the page's export menu and by ``manage.py export_chart``; both pass an
+``ExportForm``'s cleaned data, so they accept and refuse the same input.
+Everything is made here, offline: the PDF embeds a subset of a CJK font
+found on the server (orgchart.fonts), photos are embedded from their files.
+"""
+
+from django.utils.translation import gettext as _
+
+from orgchart.data import build_chart, photo_paths, snapshot
+from orgchart.drawing import PERSON
+from orgchart.layout import lay_out
+from orgchart.svg import render_svg
+
+CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"}
+
+
+class ExportError(Exception):
+    """Input that names nothing to draw, or a result too big to make."""
+
+
+def _drawing(options, snap):
+    built = build_chart(options, snap)
+    if built.missing_root:
+        raise ExportError(
+            _("No unit or position has the code %(code)s.")
+            % {"code": options.root or options.focus}
+        )
+    if not built.chart.roots:
+        raise ExportError(_("There is nothing to draw: the organisation has no units yet."))
+    drawing = lay_out(
+        built.chart,
+        orientation=options.orientation,
+        compact=options.compact,
+        photos=options.photos,
+    )
+    if options.photos:
+        _attach_photos(drawing)
+    return drawing
+
+
+def _attach_photos(drawing):
+    photos = [b.photo for b in drawing.boxes if b.kind == PERSON and b.photo]
+    paths = photo_paths({p.employee_no for p in photos})
+    for photo in photos:
+        photo.path = paths.get(photo.employee_no)
+
+
+def _subtrees(options, snap):
+    """One drawing per unit (or top position) directly below the root, for 'pages'."""
+    built = build_chart(options, snap)
+    if built.missing_root:
+        raise ExportError(_("No unit or position has the code %(code)s.") % {"code": options.root})
+    drawings = [_drawing(options, snap)]
+    for top in built.chart.roots:
+        for child in top.children:
+            options.root = child.code
+            drawings.append(_drawing(options, snap))
+    return drawings
+
+
+def export(options, fmt="svg", paper="A4", landscape=False, mode="fit", width=None):
+    """(content, content type, file name) for the chart ``options`` describe."""
+    options.budget = None  # an export shows everything below its root
+    snap = snapshot()
+    name = f"orgchart-{options.kind}" + (f"-{options.root}" if options.root else "")
+    if fmt == "svg":
+        drawing = _drawing(options, snap)
+        content = render_svg(drawing, embed_photos=True).encode("utf-8")
+    elif fmt == "png":
+        from orgchart.png import render_png
+
+        drawing = _drawing(options, snap)
+        try:
+            content = render_png(drawing, width=width or min(int(drawing.width), 4000))
+        except ValueError as error:
+            raise ExportError(str(error)) from error
+    else:
+        from orgchart.fonts import NoChineseFont
+        from orgchart.pdf import render_pdf
+
+        drawings = _subtrees(options, snap) if mode == "pages" else _drawing(options, snap)
+        try:
+            content = render_pdf(drawings, mode=mode, paper=paper, landscape=landscape)
+        except NoChineseFont as error:
+            raise ExportError(str(error)) from error
+        except ValueError as error:
+            raise ExportError(str(error)) from error
+    return content, CONTENT_TYPES[fmt], f"{name}.{fmt}"

@@ -1,0 +1,96 @@
+"""The drawn org chart's page, its fragment for the script, and its exports."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from orgchart.data import SCREEN_BUDGET, ChartOptions, build_chart
+from orgchart.export import ExportError, export
+from orgchart.forms import ChartForm, ExportForm, first_error
+from orgchart.layout import lay_out
+from orgchart.svg import render_svg
+
+TABS = [
+    ("units", "Units"),
+    ("positions", "Units with positions"),
+    ("reporting", "Reporting lines"),
+]
+
+
+def _missing(options):
+    return _("No unit or position has the code %(code)s.") % {"code": options.root or options.focus}
+
+
+def _chart_context(request):
+    form = ChartForm.from_query(request.GET)
+    error, status = "", 200
+    if form.is_valid():
+        options = form.options(budget=SCREEN_BUDGET)
+    else:
+        error, status = first_error(form), 400
+        options = ChartOptions()
+    built = build_chart(options, base_url=request.path)
+    if built.missing_root:
+        error, status = _missing(options), 404
+        options.root = options.focus = ""
+        built = build_chart(options, base_url=request.path)
+    svg = drawing = None
+    if built.chart.roots:
+        drawing = lay_out(
+            built.chart,
+            orientation=options.orientation,
+            compact=options.compact,
+            photos=options.photos,
+        )
+        # render_svg escapes every value it writes (orgchart/svg.py, tests/test_xss.py).
+        svg = SafeString(render_svg(drawing, standalone=False, interactive=True))
+    tabs = [
+        (kind, _(label), options.query(kind=kind, root="", focus="", open=[], closed=[]))
+        for kind, label in TABS
+    ]
+    return status, {
+        "nav": "chart",
+        "form": form,
+        "options": options,
+        "built": built,
+        "drawing": drawing,
+        "svg": svg,
+        "error": error,
+        "tabs": tabs,
+        "export_query": options.query(open=[], closed=[]),
+        "reset_query": options.query(open=[], closed=[], focus="", root=""),
+        "boxes": len(drawing.boxes) if drawing else 0,
+    }
+
+
+def chart(request):
+    status, context = _chart_context(request)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return render(request, "orgchart/_canvas.html", context, status=status)
+    return render(request, "orgchart/chart.html", context, status=status)
+
+
+def chart_export(request):
+    form = ExportForm.from_query(request.GET)
+    if not form.is_valid():
+        return render(
+            request, "orgchart/export_error.html", {"error": first_error(form)}, status=400
+        )
+    d = form.cleaned_data
+    try:
+        content, content_type, name = export(
+            form.options(budget=None),
+            fmt=d["format"],
+            paper=d["paper"],
+            landscape=d["landscape"],
+            mode=d["mode"],
+            width=d.get("width"),
+        )
+    except ExportError as error:
+        return render(request, "orgchart/export_error.html", {"error": str(error)}, status=400)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
