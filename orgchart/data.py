@@ -315,10 +315,7 @@ class _Builder:
     def _node(self, item, open_codes):
         """The ChartNode of ``item`` and the items drawn below it."""
         o = self.o
-        if o.kind == "reporting":
-            node = self._post_node(item)
-        else:
-            node = self._unit_node(item)
+        node = self._post_node(item) if o.kind == "reporting" else self._unit_node(item)
         kids = self._children(item)
         if not o.vacancies and o.kind == "reporting":
             kids = [k for k in kids if k.holders or self._has_filled_below(k)]
