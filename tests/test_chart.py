@@ -15,7 +15,7 @@ def test_chart_lists_units_and_positions_head_first_with_staffing(client, employ
         from_position=org["sales_mgr"], to_position=org["hr_mgr"], label="业务指导"
     )
     client.force_login(employee)
-    page = soup(client.get("/"))
+    page = soup(client.get("/chart/list/"))
     assert texts(page, ".chart .unit-name") == ["示例公司", "销售部", "人力资源部"]
     sales = page.find("a", class_="unit-name", string="销售部").find_parent("details")
     boxes = sales.select(":scope > ul.positions > li > a.pos-box")
@@ -30,7 +30,7 @@ def test_chart_lists_units_and_positions_head_first_with_staffing(client, employ
 
 
 def test_hr_editors_get_edit_links(hr_client, org):
-    page = soup(hr_client.get("/chart/"))
+    page = soup(hr_client.get("/chart/list/"))
     links = [a["href"] for a in page.select("a.edit-link")]
     assert reverse("admin:departments_department_change", args=[org["sales"].pk]) in links
 
@@ -40,22 +40,22 @@ def test_deep_units_are_fetched_when_opened(hr_client, org, monkeypatch):
     monkeypatch.setattr("browse.views.departments.CHART_UNIT_BUDGET", 3)
     team = Department.objects.create(code="TEAM", name="华东组", parent=org["sales"])
     Department.objects.create(code="SUB", name="上海小组", parent=team)
-    page = soup(hr_client.get("/chart/"))
+    page = soup(hr_client.get("/chart/list/"))
     # Company and departments fit; the sales department's sub-units do not.
     assert "华东组" not in texts(page, ".unit-name")
     sales = page.find("a", class_="unit-name", string="销售部").find_parent("details")
     more = sales.select_one(":scope > details.more")
     assert more["data-subtree"] == reverse("departments:subtree", args=["SALES"])
-    assert more.select_one(".subtree-link")["href"] == "/chart/?root=SALES"  # without JS
+    assert more.select_one(".subtree-link")["href"] == "/chart/list/?root=SALES"  # without JS
     fragment = soup(hr_client.get(more["data-subtree"]))
     assert texts(fragment, ".unit-name") == ["华东组", "上海小组"]
-    rooted = soup(hr_client.get("/chart/?root=SALES"))
+    rooted = soup(hr_client.get("/chart/list/?root=SALES"))
     assert texts(rooted, ".chart .unit-name") == ["销售部", "华东组", "上海小组"]
     assert texts(rooted, ".breadcrumb li")[1:] == ["示例公司", "销售部"]
 
 
 def test_unknown_root_is_a_404(hr_client, org):
-    assert hr_client.get("/chart/?root=NOPE").status_code == 404
+    assert hr_client.get("/chart/list/?root=NOPE").status_code == 404
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -69,7 +69,7 @@ def test_chart_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     # * dotted lines touching them
     # * the user's own and group permissions (for edit links)
     with django_assert_num_queries(8):
-        hr_client.get("/chart/")
+        hr_client.get("/chart/list/")
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -90,7 +90,7 @@ def test_a_wide_organisation_renders_only_what_fits(
 ):
     monkeypatch.setattr("browse.views.departments.CHART_UNIT_BUDGET", 10)
     grow_org(departments=30, positions=1, duties=0)
-    page = soup(hr_client.get("/chart/"))
+    page = soup(hr_client.get("/chart/list/"))
     # 31 units do not fit in 10: the company is shown, its departments are fetched on opening.
     assert texts(page, ".chart .unit-name") == ["公司"]
     more = page.select_one("details.more")
