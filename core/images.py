@@ -52,12 +52,12 @@ def _too_many_pixels(width=None, height=None):
     if width and height:
         return ValidationError(
             _("The image is %(width)s×%(height)s pixels; the limit is %(limit)s million pixels.")
-            % {"width": width, "height": height, "limit": f"{limit / 1_000_000:g}"},
+            % {"width": width, "height": height, "limit": f"{limit / 1_000_000:.12g}"},
             code="too_many_pixels",
         )
     return ValidationError(
         _("The image has too many pixels; the limit is %(limit)s million pixels.")
-        % {"limit": f"{limit / 1_000_000:g}"},
+        % {"limit": f"{limit / 1_000_000:.12g}"},
         code="too_many_pixels",
     )
 
@@ -109,9 +109,7 @@ def reencode_photo(upload) -> bytes:
 
 def _flatten(image):
     """RGB pixels; transparent parts become white rather than black."""
-    if image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info
-    ):
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
@@ -120,7 +118,9 @@ def _flatten(image):
 
 
 def _help_text():
-    return _("JPEG, PNG, GIF or WebP, at most %(limit)s. It is stored as a JPEG of at most %(box)s pixels, without the file's metadata (location, camera).") % {
+    return _(
+        "JPEG, PNG, GIF or WebP, at most %(limit)s. It is stored as a JPEG of at most %(box)s pixels, without the file's metadata (location, camera)."
+    ) % {
         "limit": filesizeformat(settings.PHOTO_MAX_BYTES),
         "box": "×".join(str(side) for side in PHOTO_BOX),
     }
@@ -130,6 +130,8 @@ class PhotoFormField(forms.FileField):
     """A photo upload that cleans to the re-encoded JPEG (see the module's docstring)."""
 
     def __init__(self, **kwargs):
+        # The model field's max_length is the stored name's; the uploaded name is dropped.
+        kwargs.pop("max_length", None)
         if not kwargs.get("help_text"):
             kwargs["help_text"] = lazy(_help_text, str)()
         super().__init__(**kwargs)
@@ -145,4 +147,3 @@ class PhotoFormField(forms.FileField):
         if upload is None:
             return None
         return SimpleUploadedFile("photo.jpg", reencode_photo(upload), content_type="image/jpeg")
-

@@ -1,3 +1,4 @@
+import os
 import re
 
 from django.conf import settings
@@ -5,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -341,14 +344,6 @@ class Employee(models.Model):
     def __str__(self):
         return f"{self.name} ({self.employee_no})"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # The stored photo, so that save() knows when it was replaced or cleared.
-        if "photo" in instance.__dict__:
-            instance._stored_photo = instance.__dict__["photo"] or ""
-        return instance
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
@@ -360,22 +355,25 @@ class Employee(models.Model):
             discard_photo_on_commit(old, using=kwargs.get("using"))
         self._stored_photo = new
 
-    def delete(self, *args, **kwargs):
-        name = self.photo.name
-        result = super().delete(*args, **kwargs)
-        if name:
-            discard_photo_on_commit(name, using=kwargs.get("using"))
-        return result
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The stored photo, so that save() knows when it was replaced or cleared.
+        if "photo" in instance.__dict__:
+            instance._stored_photo = instance.__dict__["photo"] or ""
+        return instance
 
     def photo_path(self) -> str | None:
-        """The stored photo's absolute path on this server, or None (no photo, or a
-        storage without local files)."""
+        """The stored photo's absolute path on this server, or None: no photo, a
+        storage without local files, or a file that is not there (a history
+        revert can bring back the name of a photo deleted since)."""
         if not self.photo:
             return None
         try:
-            return self.photo.path
+            path = self.photo.path
         except NotImplementedError:
             return None
+        return path if os.path.isfile(path) else None
 
     def photo_url(self) -> str:
         """The photo's page (login required), "" without a photo; the file name in
@@ -404,6 +402,13 @@ def discard_photo_on_commit(name, using=None):
         field.storage.delete(name)
 
     transaction.on_commit(discard, using=using)
+
+
+@receiver(post_delete, sender=Employee, dispatch_uid="positions-employee-photo")
+def _discard_deleted_employees_photo(sender, instance, using, **kwargs):
+    # A signal, not delete(): the admin's "delete selected" deletes a queryset.
+    if instance.photo.name:
+        discard_photo_on_commit(instance.photo.name, using=using)
 
 
 class AssignmentQuerySet(models.QuerySet):
