@@ -42,7 +42,7 @@ def photo_name(instance, filename):
 
 def _not_an_image():
     return ValidationError(
-        _("The file is not a photo Pillow can read. Upload a JPEG, PNG, GIF or WebP image."),
+        _("The file is not an image that can be read. Upload a JPEG, PNG, GIF or WebP photo."),
         code="invalid_image",
     )
 

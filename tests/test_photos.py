@@ -163,7 +163,7 @@ def test_a_text_file_renamed_png_is_refused_with_a_message(hr_client, person, me
     response = post_change(hr_client, person, ("photo.png", b"just some text, not a picture\n"))
     assert response.status_code == 200
     assert errors(response) == [
-        "The file is not a photo Pillow can read. Upload a JPEG, PNG, GIF or WebP image."
+        "The file is not an image that can be read. Upload a JPEG, PNG, GIF or WebP photo."
     ]
     assert stored(person) == ""
     assert not (media / "photos").exists()
@@ -365,3 +365,14 @@ def test_the_backup_carries_the_photo_file(person, tmp_path):
     call_command("backup_org", str(target), stdout=io.StringIO())
     with zipfile.ZipFile(target) as archive:
         assert archive.read(f"media/{person.photo.name}") == b"\xff\xd8jpeg bytes"
+
+
+def test_the_refusal_is_in_the_editors_language(client, hr, person):
+    client.force_login(hr)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    response = post_change(client, person, ("photo.png", b"not a picture"))
+    assert errors(response) == [
+        "该文件不是可读取的图片。请上传 JPEG、PNG、GIF 或 WebP 格式的照片。"
+    ]
+    page = soup(client.get(change_url(person)))
+    assert page.select_one("label[for=id_photo]").get_text() == "照片:"
