@@ -376,3 +376,19 @@ def test_the_refusal_is_in_the_editors_language(client, hr, person):
     ]
     page = soup(client.get(change_url(person)))
     assert page.select_one("label[for=id_photo]").get_text() == "照片:"
+
+
+def test_add_form_and_history_pages_work_with_a_photo(hr_client, person):
+    page = soup(hr_client.get(reverse("admin:positions_employee_add")))
+    assert page.select_one("input[type=file][name=photo]") is not None
+    assert page.select_one(".field-current_photo") is None
+    post_change(hr_client, person, ("a.jpg", jpeg_with_metadata()))
+    history = person.history.order_by("history_id")
+    assert history.last().photo == stored(person)
+    assert history.first().photo == ""
+    url = reverse(
+        "admin:positions_employee_simple_history", args=[person.pk, history.first().history_id]
+    )
+    response = hr_client.get(url)
+    assert response.status_code == 200
+    assert soup(response).select_one("input[type=file][name=photo]") is not None
