@@ -359,6 +359,7 @@ def test_the_workbook_neither_exports_nor_needs_the_photo(person):
     assert person.photo.name not in exported.csv
 
 
+@pytest.mark.django_db(transaction=True)  # the backup sets its own isolation level (PostgreSQL)
 def test_the_backup_carries_the_photo_file(person, tmp_path):
     person.photo.save("x.jpg", ContentFile(b"\xff\xd8jpeg bytes"))
     target = tmp_path / "org.zip"
