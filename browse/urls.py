@@ -3,11 +3,12 @@
 Templates, tests and models name them ``departments:detail``,
 ``positions:print``, ``kpis:kpi-list`` …; orgduties/urls.py includes each
 list under its namespace. The chart and /me/ keep their names without one.
+``people:photo`` (/people/<employee_no>/photo/) is positions.models.PHOTO_URL_NAME.
 """
 
 from django.urls import path
 
-from browse.views import departments, kpis, positions
+from browse.views import departments, kpis, people, positions
 
 urlpatterns = [
     # The drawn chart is / and /chart/ (orgchart.urls); the list is its text view.
@@ -40,4 +41,11 @@ kpi_urls = (
         path("kpis/", kpis.kpi_list, name="kpi-list"),
     ],
     "kpis",
+)
+
+people_urls = (
+    [
+        path("<str:employee_no>/photo/", people.photo, name="photo"),
+    ],
+    "people",
 )

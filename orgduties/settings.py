@@ -163,8 +163,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    # Uploads (form templates, workbooks waiting for confirmation) are the only
-    # files the app writes; with several app servers MEDIA_ROOT must be shared,
+    # Uploads (form templates, employees' photos, workbooks waiting for
+    # confirmation) are the only files the app writes; with several app servers MEDIA_ROOT must be shared,
     # or MEDIA_STORAGE_BACKEND names another Django storage class.
     "default": {
         "BACKEND": envstr("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
@@ -187,6 +187,11 @@ FORM_TEMPLATE_MAX_BYTES = envint("FORM_TEMPLATE_MAX_BYTES", 10 * 1024 * 1024, mi
 # Text read from one duty document (pasted, .txt or the text of a .docx): larger
 # documents are refused with a message, so a stray 5 MB file cannot tie up a worker.
 DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+# Employees' photos (core/images.py): an upload larger than this is refused before
+# it is decoded, and one of more pixels than this (a decompression bomb) while
+# only its header has been read. What is stored is a JPEG of at most 512×512.
+PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+PHOTO_MAX_PIXELS = envint("PHOTO_MAX_PIXELS", 50_000_000, minimum=512 * 512)
 
 # Job descriptions are reviewed once a year, at the end of this month (seed
 # 003: every March); 0 reviews each one a year after its approval.

@@ -1,7 +1,10 @@
 import nested_admin
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import OrgHistoryAdmin, SheetImportExportMixin
@@ -11,6 +14,7 @@ from core.admin_mixins import (
     PreloadedAutocompleteInlineMixin,
     PreloadingFormSet,
 )
+from core.images import PhotoFormField
 from core.locking import OptimisticLockAdminMixin
 from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
 
@@ -172,19 +176,62 @@ class EmployeeAssignmentInline(admin.TabularInline):
     autocomplete_fields = ("position",)
 
 
+class _ShownPhoto:
+    """What AdminFileWidget's "Currently:" link shows: the protected photo page, not MEDIA_URL."""
+
+    def __init__(self, url, name):
+        self.url, self.name = url, name
+
+    def __str__(self):
+        return self.name
+
+
+class PhotoWidget(AdminFileWidget):
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        instance = getattr(value, "instance", None)
+        if context["widget"]["is_initial"] and isinstance(instance, Employee):
+            context["widget"]["value"] = _ShownPhoto(instance.photo_url(), str(value))
+        return context
+
+
 @admin.register(Employee)
 class EmployeeAdmin(SheetImportExportMixin, OrgHistoryAdmin):
-    list_display = ("employee_no", "name", "user", "position_count", "is_active")
+    list_display = ("employee_no", "name", "user", "position_count", "has_photo", "is_active")
     ordering = ("employee_no",)
     list_select_related = ("user",)
     search_fields = ("employee_no", "name", "user__username")
     list_filter = ("is_active",)
     autocomplete_fields = ("user",)
+    fields = ("employee_no", "name", "user", "is_active", "current_photo", "photo")
+    readonly_fields = ("current_photo",)
+    # The upload is re-encoded and checked in the form (core.images): a bad file
+    # is a form error, and only a clean JPEG is stored.
+    formfield_overrides = {models.ImageField: {"form_class": PhotoFormField, "widget": PhotoWidget}}
     inlines = [EmployeeAssignmentInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(held=Count("assignments"))
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Nothing to show before there is an employee (and a photo).
+        return (
+            fields if obj is not None and obj.photo else [f for f in fields if f != "current_photo"]
+        )
+
     @admin.display(description=_("positions held"), ordering="held")
     def position_count(self, obj):
         return obj.held
+
+    @admin.display(description=_("photo"), boolean=True, ordering="photo")
+    def has_photo(self, obj):
+        return bool(obj.photo)
+
+    @admin.display(description=_("current photo"))
+    def current_photo(self, obj):
+        if not obj.photo:
+            return ""
+        return format_html(
+            '<img src="{}" alt="{}" class="employee-photo">', obj.photo_url(), obj.name
+        )

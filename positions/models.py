@@ -1,15 +1,19 @@
+import os
 import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.images import photo_name
 from core.locking import VersionedMixin, version_field
 from core.protect import ProtectedDeleteMixin
 
@@ -326,6 +330,9 @@ class Employee(models.Model):
         related_name="employee",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Re-encoded on upload (core.images.PhotoFormField), under a generated name;
+    # served to logged-in users by browse.views.people.photo only.
+    photo = models.ImageField(_("photo"), upload_to=photo_name, blank=True, max_length=200)
 
     history = HistoricalRecords()
 
@@ -336,6 +343,72 @@ class Employee(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.employee_no})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "photo" not in update_fields:
+            return
+        old = getattr(self, "_stored_photo", "")
+        new = self.photo.name or ""
+        if old and old != new:
+            discard_photo_on_commit(old, using=kwargs.get("using"))
+        self._stored_photo = new
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The stored photo, so that save() knows when it was replaced or cleared.
+        if "photo" in instance.__dict__:
+            instance._stored_photo = instance.__dict__["photo"] or ""
+        return instance
+
+    def photo_path(self) -> str | None:
+        """The stored photo's absolute path on this server, or None: no photo, a
+        storage without local files, or a file that is not there (a history
+        revert can bring back the name of a photo deleted since)."""
+        if not self.photo:
+            return None
+        try:
+            path = self.photo.path
+        except NotImplementedError:
+            return None
+        return path if os.path.isfile(path) else None
+
+    def photo_url(self) -> str:
+        """The photo's page (login required), "" without a photo; the file name in
+        the query string makes a replaced photo a new URL for browsers' caches."""
+        if not self.photo:
+            return ""
+        version = self.photo.name.rsplit("/", 1)[-1].removesuffix(".jpg")
+        return reverse(PHOTO_URL_NAME, args=[self.employee_no]) + f"?v={version}"
+
+
+# The view that serves an employee's photo (browse/urls.py).
+PHOTO_URL_NAME = "people:photo"
+
+
+def discard_photo_on_commit(name, using=None):
+    """Delete a replaced or cleared photo file once the transaction commits.
+
+    Rolled back, the row still names the old file, so it must stay. A file that
+    another employee row still names (a restored copy) is kept too.
+    """
+    field = Employee._meta.get_field("photo")
+
+    def discard():
+        if Employee._base_manager.filter(photo=name).exists():
+            return
+        field.storage.delete(name)
+
+    transaction.on_commit(discard, using=using)
+
+
+@receiver(post_delete, sender=Employee, dispatch_uid="positions-employee-photo")
+def _discard_deleted_employees_photo(sender, instance, using, **kwargs):
+    # A signal, not delete(): the admin's "delete selected" deletes a queryset.
+    if instance.photo.name:
+        discard_photo_on_commit(instance.photo.name, using=using)
 
 
 class AssignmentQuerySet(models.QuerySet):

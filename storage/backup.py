@@ -9,7 +9,9 @@ A backup is a zip file:
   tables of any app added later: the list of models is taken from the
   installed apps when the backup runs, less what is only transient (sessions,
   login-failure counters) or that migrate creates (content types, permissions).
-- ``media/…``: every uploaded file (form templates), as stored.
+- ``media/…``: every uploaded file a current row names (form templates,
+  employees' photos), as stored. History rows keep only the names, and the
+  files of replaced photos are deleted (positions.models), so are not here.
 - ``manifest.json``: when, from which schema (the applied migrations), and
   how many rows of each model.
 

@@ -29,7 +29,9 @@ once the write commits, and a page reads it before any of its data.
 
 Covered: every non-historical table of the apps in ``COVERED_APPS`` (a test
 checks each table has the trigger, so a new model needs a migration calling
-``install(schema_editor, [table])``); group membership and permissions
+``install(schema_editor, [table])``; on SQLite, so does a migration that
+rebuilds a covered table, such as adding a NOT NULL column: the rebuild drops
+the old table's triggers, see storage 0002); group membership and permissions
 (``AUTH_TABLES``), since storage.permissions caches each user's permissions under
 the generation; and ``auth_user`` only when a name, ``is_superuser`` or
 ``is_active`` is updated (never ``last_login``: a login must not flush the
