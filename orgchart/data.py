@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from departments.models import Department
 from orgchart.drawing import PERSON, POSITION, UNIT
 from orgchart.tree import Chart, ChartNode, DottedLink, Member
-from positions.models import Assignment, DottedLine, Employee, Position
+from positions.models import Assignment, DottedLine, Employee, Position, photo_url
 from storage import generation
 
 KINDS = ("units", "positions", "reporting")
@@ -47,6 +47,10 @@ class Unit:
     holders: int = 0
     head: object = None
 
+    @property
+    def label(self):
+        return self.name
+
 
 @dataclass
 class Post:
@@ -57,8 +61,12 @@ class Post:
     reports_to: int | None
     is_head: bool
     headcount: int
-    holders: list = field(default_factory=list)  # (employee_no, name, has_photo)
+    holders: list = field(default_factory=list)  # (employee_no, name, photo file name or "")
     reports: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return self.title
 
 
 @dataclass
@@ -71,9 +79,6 @@ class Snapshot:
     unit_by_code: dict
     post_by_code: dict
 
-
-# Until employees carry photos (the photos branch), holders have none.
-_PHOTO = ["employee__photo"] if hasattr(Employee, "photo") else []
 
 _kept = {}
 _kept_lock = threading.Lock()
@@ -130,11 +135,11 @@ def _read(using):
         .current()
         .filter(position__in=list(posts))
         .order_by("position_id", "employee__employee_no")
-        .values_list("position_id", "employee__employee_no", "employee__name", *_PHOTO)
+        .values_list("position_id", "employee__employee_no", "employee__name", "employee__photo")
     )
-    for position, number, name, *photo in holders:
+    for position, number, name, photo in holders:
         if position in posts:
-            posts[position].holders.append((number, name, bool(photo and photo[0])))
+            posts[position].holders.append((number, name, photo or ""))
     top_posts = []
     for post in posts.values():
         boss = posts.get(post.reports_to)
@@ -417,8 +422,8 @@ class _Builder:
             vacant=not post.holders,
         )
         if o.holders:
-            for number, name, has_photo in post.holders:
-                url = reverse("photo", args=[number]) if has_photo else None
+            for number, name, photo in post.holders:
+                url = photo_url(number, photo) if o.photos else None
                 node.members.append(
                     Member(PERSON, number, name, [], employee_no=number, photo_url=url)
                 )

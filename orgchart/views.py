@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgchart.data import SCREEN_BUDGET, ChartOptions, build_chart
 from orgchart.export import ExportError, export
@@ -13,9 +14,9 @@ from orgchart.layout import lay_out
 from orgchart.svg import render_svg
 
 TABS = [
-    ("units", "Units"),
-    ("positions", "Units with positions"),
-    ("reporting", "Reporting lines"),
+    ("units", gettext_lazy("Units")),
+    ("positions", gettext_lazy("Units with positions")),
+    ("reporting", gettext_lazy("Reporting lines")),
 ]
 
 
@@ -47,7 +48,7 @@ def _chart_context(request):
         # render_svg escapes every value it writes (orgchart/svg.py, tests/test_xss.py).
         svg = SafeString(render_svg(drawing, standalone=False, interactive=True))
     tabs = [
-        (kind, _(label), options.query(kind=kind, root="", focus="", open=[], closed=[]))
+        (kind, label, options.query(kind=kind, root="", focus="", open=[], closed=[]))
         for kind, label in TABS
     ]
     return status, {

@@ -378,14 +378,19 @@ class Employee(models.Model):
     def photo_url(self) -> str:
         """The photo's page (login required), "" without a photo; the file name in
         the query string makes a replaced photo a new URL for browsers' caches."""
-        if not self.photo:
-            return ""
-        version = self.photo.name.rsplit("/", 1)[-1].removesuffix(".jpg")
-        return reverse(PHOTO_URL_NAME, args=[self.employee_no]) + f"?v={version}"
+        return photo_url(self.employee_no, self.photo.name)
 
 
 # The view that serves an employee's photo (browse/urls.py).
 PHOTO_URL_NAME = "people:photo"
+
+
+def photo_url(employee_no, file_name):
+    """The photo page of an employee whose photo is stored as ``file_name``."""
+    if not file_name:
+        return ""
+    version = file_name.rsplit("/", 1)[-1].removesuffix(".jpg")
+    return reverse(PHOTO_URL_NAME, args=[employee_no]) + f"?v={version}"
 
 
 def discard_photo_on_commit(name, using=None):

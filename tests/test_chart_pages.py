@@ -1,0 +1,231 @@
+"""The drawn chart's page, its options, its bad input, and its exports from the page and the shell."""
+
+import defusedxml.ElementTree as ET
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from departments.models import Department
+from orgchart.data import SCREEN_BUDGET
+from positions.models import DottedLine, Position
+from tests import chart_shapes
+from tests.pages import soup
+
+pytestmark = pytest.mark.django_db
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def boxes(page, kind=None):
+    rects = page.select("svg.orgchart rect[data-code]")
+    return [r["data-code"] for r in rects if kind is None or r["data-kind"] == kind]
+
+
+def test_home_is_the_drawn_chart_of_units_with_heads_and_staffing(client, employee, org):
+    client.force_login(employee)
+    response = client.get("/")
+    assert response.status_code == 200
+    page = soup(response)
+    assert boxes(page, "unit")[:3] == ["ACME", "SALES", "HR"]
+    words = page.select_one("svg.orgchart").get_text(" ")
+    assert "Headcount 4 · filled 0 · vacant 4" in words
+    # Each box links to its department page.
+    link = page.select_one('a.box[data-key="unit:SALES"]')
+    assert link["href"] == "/departments/SALES/"
+    lines = page.select("svg.orgchart polyline[data-line=solid]")
+    assert {(line["data-from"], line["data-to"]) for line in lines} >= {("ACME", "SALES")}
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("zh-hans", "编制 4 · 在岗 0 · 空缺 4"),
+        ("zh-hant", "編制 4 · 在崗 0 · 空缺 4"),
+        ("en", "Headcount 4"),
+    ],
+)
+def test_the_chart_speaks_the_interface_language_and_keeps_content_as_entered(
+    employee, org, language, words
+):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(employee)
+    drawing = soup(client.get("/")).select_one("svg.orgchart").get_text(" ")
+    assert words in drawing
+    assert "销售部" in drawing  # a name is shown as entered, in every language
+
+
+def test_positions_and_reporting_charts(client, employee, org):
+    DottedLine.objects.create(
+        from_position=org["sales_mgr"], to_position=org["hr_mgr"], label="业务指导"
+    )
+    client.force_login(employee)
+    page = soup(client.get("/chart/?kind=positions"))
+    assert set(boxes(page, "position")) == set(Position.objects.values_list("code", flat=True))
+    page = soup(client.get("/chart/?kind=reporting"))
+    dotted = page.select("polyline[data-line=dotted]")
+    assert [(d["data-from"], d["data-to"]) for d in dotted] == [
+        (org["sales_mgr"].code, org["hr_mgr"].code)
+    ]
+    assert "业务指导" in page.select_one("g.labels").get_text()
+    assert page.select_one("polyline[data-line=dotted]")["stroke-dasharray"]
+
+
+def test_the_first_view_of_a_big_organisation_stays_within_the_box_budget(client, employee):
+    chart_shapes.random_org(2000, per_unit=1)
+    client.force_login(employee)
+    page = soup(client.get("/"))
+    drawn = boxes(page)
+    assert 2 <= len(drawn) <= SCREEN_BUDGET
+    toggles = page.select("a.toggle[data-action=open]")
+    assert toggles, "units with hidden children have a + button"
+    # Opening one draws its children; the link works without JavaScript.
+    href = toggles[0]["href"]
+    code = toggles[0]["data-key"].split(":", 1)[1]
+    opened = soup(client.get(href))
+    children = Department.objects.get(code=code).get_children().values_list("code", flat=True)
+    assert set(children) <= set(boxes(opened))
+
+
+SHAPES = {
+    ("wide", "small"): lambda: chart_shapes.wide(10, 10),
+    ("wide", "big"): lambda: chart_shapes.wide(300, 500),
+    ("random", "small"): lambda: chart_shapes.random_org(40, per_unit=2),
+    ("random", "big"): lambda: chart_shapes.random_org(2000, per_unit=3),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids="-".join)
+def test_the_page_costs_the_same_queries_whatever_the_size(
+    client, employee, shape, django_assert_num_queries
+):
+    SHAPES[shape]()
+    client.force_login(employee)
+    for kind in ("units", "positions", "reporting"):
+        _same_queries(client, kind, django_assert_num_queries)
+
+
+def _same_queries(client, kind, django_assert_num_queries):
+    client.get("/chart/", {"kind": kind})  # reads the organisation once for this generation
+    # Expect 5 queries:
+    # * the session
+    # * the user
+    # * the content generation (the organisation is kept under it)
+    # * the user's and their groups' permissions (the menu's document-control link)
+    with django_assert_num_queries(5):
+        response = client.get("/chart/", {"kind": kind})
+    assert response.status_code == 200
+    assert boxes(soup(response))
+
+
+def test_search_highlights_and_opens_the_way_to_what_it_finds(client, employee):
+    chart_shapes.chain(12)
+    client.force_login(employee)
+    page = soup(client.get("/chart/", {"q": "第11层级"}))
+    hit = page.select_one(".box.highlight rect")
+    assert hit["data-code"] == "L11"
+    assert "L11" in page.select_one(".chart-found")["data-found"]
+    missing = soup(client.get("/chart/", {"q": "没有这个部门"}))
+    assert "Nothing in this chart matches" in missing.select_one(".chart-found").get_text()
+    assert not missing.select(".box.highlight")
+
+
+def test_focus_shows_the_path_up_then_levels_down(client, employee):
+    chart_shapes.wide(5, 3)
+    client.force_login(employee)
+    page = soup(client.get("/chart/", {"focus": "WIDE", "depth": 1}))
+    assert boxes(page) == ["CO", "WIDE", "W0", "W1", "W2", "W3", "W4"]
+    crumbs = [a.get_text() for a in page.select(".chart-path a")]
+    assert "宽幅集团有限公司" in crumbs
+
+
+def test_orientation_and_compact_options(client, employee):
+    chart_shapes.wide(30, 3)
+    client.force_login(employee)
+    tb = soup(client.get("/chart/", {"root": "WIDE", "compact": "0"}))
+    lr = soup(client.get("/chart/", {"root": "WIDE", "orient": "lr", "compact": "0"}))
+
+    def size(page):
+        svg = page.select_one("svg.orgchart")
+        return float(svg["width"]), float(svg["height"])
+
+    assert size(tb)[0] > size(tb)[1] and size(lr)[1] > size(lr)[0]
+
+
+@pytest.mark.parametrize(
+    "query, status, words",
+    [
+        ({"root": "NOPE"}, 404, "NOPE"),
+        ({"depth": "0"}, 400, "1"),
+        ({"depth": "10000"}, 400, "50"),
+        ({"kind": "pie"}, 400, ""),
+        ({"open": ["X" * 50]}, 400, "40"),
+    ],
+)
+def test_bad_chart_options_get_a_clear_message_not_a_500(
+    client, employee, org, query, status, words
+):
+    client.force_login(employee)
+    response = client.get("/chart/", query)
+    assert response.status_code == status
+    page = BeautifulSoup(response.content, "html.parser")
+    assert words in page.select_one(".chart-error").get_text()
+    assert page.select("svg.orgchart")  # the chart is still drawn
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ({"format": "png", "width": "100000"}, "20000"),
+        ({"format": "pdf", "paper": "A5"}, "A5"),
+        ({"root": "NOPE"}, "NOPE"),
+        ({"depth": "10000"}, "50"),
+        ({"format": "gif"}, ""),
+    ],
+)
+def test_bad_export_requests_get_a_clear_message(client, employee, org, query, words):
+    client.force_login(employee)
+    response = client.get("/chart/export/", query)
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert words in page.select_one(".chart-error").get_text()
+
+
+def test_svg_export_is_a_file_other_tools_can_read(client, employee, org):
+    client.force_login(employee)
+    response = client.get("/chart/export/", {"format": "svg", "kind": "positions"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "attachment" in response["Content-Disposition"]
+    root = ET.fromstring(response.content)
+    rects = [r for r in root.iter(f"{SVG}rect") if "data-code" in r.attrib]
+    assert {r.get("data-kind") for r in rects} == {"unit", "position"}
+    assert not [
+        e for e in root.iter() if "transform" in e.attrib and e.get("class") != "chart-root"
+    ]
+    assert b"<script" not in response.content
+
+
+def test_export_command_writes_the_file_or_says_what_is_wrong(org, tmp_path):
+    out = tmp_path / "chart.svg"
+    call_command("export_chart", str(out), "--kind", "reporting", "--root", org["ceo"].code)
+    root = ET.fromstring(out.read_bytes())
+    assert len([r for r in root.iter(f"{SVG}rect") if r.get("data-kind") == "position"]) >= 3
+    for args, words in [
+        (["--root", "NOPE", "--format", "svg"], "NOPE"),
+        (["--depth", "0", "--format", "svg"], "1"),
+        (["--depth", "10000", "--format", "svg"], "50"),
+        (["--kind", "pie", "--format", "svg"], "pie"),
+        (["--format", "png", "--width", "100000"], "20000"),
+        (["--paper", "A5", "--format", "pdf"], "A5"),
+    ]:
+        with pytest.raises(CommandError, match=words):
+            call_command("export_chart", str(tmp_path / "x.out"), *args)
+    assert not (tmp_path / "x.out").exists()
+
+
+def test_names_are_escaped_in_the_drawing(client, employee, org):
+    Department.objects.filter(pk=org["sales"].pk).update(name='<script>alert(1)</script>"&')
+    client.force_login(employee)
+    body = client.get("/").content.decode()
+    assert "<script>alert(1)" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;" in body
