@@ -15,15 +15,18 @@ words, in the active language.
 
 import threading
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote, urlencode
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from departments.models import Department
 from orgchart.drawing import PERSON, POSITION, UNIT
+from orgchart.layout import paused_gc
 from orgchart.tree import Chart, ChartNode, DottedLink, Member
 from positions.models import Assignment, DottedLine, Employee, Position, photo_url
 from storage import generation
@@ -103,12 +106,8 @@ def snapshot(using="default"):
 def _read(using):
     """Four queries: units, positions, current holders, dotted lines."""
     units = {}
-    rows = (
-        Department.objects.using(using)
-        .active()
-        .order_by("tree_id", "lft")
-        .values_list("pk", "code", "name", "parent_id")
-    )
+    active = Department.objects.using(using).active()
+    rows = active.order_by("tree_id", "lft").values_list("pk", "code", "name", "parent_id")
     for pk, code, name, parent in rows:
         units[pk] = Unit(pk, code, name, parent)
     roots = []
@@ -118,7 +117,7 @@ def _read(using):
     posts = {}
     rows = (
         Position.objects.using(using)
-        .filter(department__in=list(units))
+        .filter(department__is_active=True)
         .order_by("department__tree_id", "department__lft", "-is_head", "code")
         .values_list(
             "pk", "code", "title", "department_id", "reports_to_id", "is_head", "headcount"
@@ -133,7 +132,7 @@ def _read(using):
     holders = (
         Assignment.objects.using(using)
         .current()
-        .filter(position__in=list(posts))
+        .filter(position__department__is_active=True)
         .order_by("position_id", "employee__employee_no")
         .values_list("position_id", "employee__employee_no", "employee__name", "employee__photo")
     )
@@ -146,7 +145,10 @@ def _read(using):
         (boss.reports if boss else top_posts).append(post)
     dotted = list(
         DottedLine.objects.using(using)
-        .filter(from_position__in=list(posts), to_position__in=list(posts))
+        .filter(
+            from_position__department__is_active=True,
+            to_position__department__is_active=True,
+        )
         .order_by("pk")
         .values_list("from_position_id", "to_position_id", "label")
     )
@@ -242,6 +244,20 @@ def _filled(headcount, holders):
         "headcount": headcount,
         "holders": holders,
     }
+
+
+_SLOT = "00SLOT00"
+
+
+@lru_cache(maxsize=8)
+def _pattern(name):
+    return reverse(name, args=[_SLOT])
+
+
+def _page(name, code):
+    """reverse(name, args=[code]) without resolving the pattern for every box."""
+    # Quoted as reverse() quotes its arguments (django.urls.resolvers).
+    return _pattern(name).replace(_SLOT, quote(code, safe=RFC3986_SUBDELIMS + "/~:@"))
 
 
 def _names(holders):
@@ -367,7 +383,7 @@ class _Builder:
             unit.code,
             unit.name,
             details,
-            href=reverse("departments:detail", args=[unit.code]),
+            href=_page("departments:detail", unit.code),
         )
         members = self._members(unit)
         cap = self._member_cap()
@@ -392,7 +408,7 @@ class _Builder:
             post.code,
             post.title,
             details,
-            href=reverse("positions:detail", args=[post.code]),
+            href=_page("positions:detail", post.code),
             head=post.is_head,
             vacant=not post.holders,
             highlight=self.highlight is post,
@@ -417,7 +433,7 @@ class _Builder:
             post.code,
             post.title,
             details,
-            href=reverse("positions:detail", args=[post.code]),
+            href=_page("positions:detail", post.code),
             head=post.is_head,
             vacant=not post.holders,
         )
@@ -584,7 +600,8 @@ def build_chart(options, snap=None, base_url=None):
     snap = snap if snap is not None else snapshot()
     builder = _Builder(snap, options)
     builder.base_url = base_url
-    built = builder.build()
+    with paused_gc():
+        built = builder.build()
     built.chart.title = title(options.kind)
     return built
 

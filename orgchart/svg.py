@@ -15,7 +15,9 @@ text and attributes); nothing else is interpolated. Pure Python: no Django.
 import base64
 from html import escape
 
+from orgchart import text as textmod
 from orgchart.drawing import COLOURS, DOTTED, FONT_FAMILY, LABEL_SIZE
+from orgchart.layout import paused_gc
 
 TOGGLE_R = 9
 
@@ -117,8 +119,6 @@ def _line(line, out):
 
 
 def _label(line, out):
-    from orgchart import text as textmod
-
     x, y = line.label_at
     w = textmod.width(line.label, LABEL_SIZE) + 8
     out.append(
@@ -129,7 +129,12 @@ def _label(line, out):
     )
 
 
-def render_svg(drawing, *, standalone=True, embed_photos=False, interactive=False, label=""):
+def render_svg(drawing, **kwargs):
+    with paused_gc():
+        return _render_svg(drawing, **kwargs)
+
+
+def _render_svg(drawing, *, standalone=True, embed_photos=False, interactive=False, label=""):
     """The SVG markup of ``drawing``.
 
     ``standalone``: a file (XML declaration, fixed size in px). Otherwise the
