@@ -52,7 +52,7 @@ def _chart_context(request):
         for kind, label in TABS
     ]
     return status, {
-        "nav": "chart",
+        "nav": "position-chart" if options.kind == "reporting" else "chart",
         "form": form,
         "options": options,
         "built": built,
