@@ -21,7 +21,7 @@ migrate: $(STAMP)
 
 ## make demo: set up, load the demo organisation, print HR, reviewer and approver logins, serve on 127.0.0.1:8000
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --photos
 	$(BIN)/python manage.py create_hr_user
 	$(BIN)/python manage.py create_hr_user --username reviewer --group Reviewers
 	$(BIN)/python manage.py create_hr_user --username approver --group Approvers

@@ -48,15 +48,15 @@ def _attach_photos(drawing):
 
 
 def _subtrees(options, snap):
-    """One drawing per unit (or top position) directly below the root, for 'pages'."""
-    built = build_chart(options, snap)
-    if built.missing_root:
-        raise ExportError(_("No unit or position has the code %(code)s.") % {"code": options.root})
-    drawings = [_drawing(options, snap)]
-    for top in built.chart.roots:
-        for child in top.children:
-            options.root = child.code
-            drawings.append(_drawing(options, snap))
+    """The whole chart, then one page per subtree: each top unit when there are
+    several, otherwise each unit (or position) directly below the one top."""
+    whole = _drawing(options, snap)
+    tops = build_chart(options, snap).chart.roots
+    codes = [t.code for t in tops] if len(tops) > 1 else [c.code for c in tops[0].children]
+    drawings = [whole]
+    for code in codes:
+        options.root = code
+        drawings.append(_drawing(options, snap))
     return drawings
 
 

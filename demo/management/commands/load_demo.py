@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.photos import add_photos
 from workbook.importer import ImportFailed, OrgImporter
 from workbook.management.commands.import_org import print_report
 from workbook.sheets import read_folder
@@ -13,6 +14,13 @@ DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
 class Command(BaseCommand):
     help = "Load (or refresh) the demo organisation taken from the seed documents."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--photos",
+            action="store_true",
+            help="give employees without a photo a placeholder (the reporting chart can show them)",
+        )
 
     def handle(self, **options):
         try:
@@ -27,3 +35,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo organisation loaded from {DEMO} ({created} records created).")
         # Job descriptions with an approval history (documents app).
         call_command("demo_revisions", verbosity=options["verbosity"], stdout=self.stdout)
+        if options["photos"]:
+            self.stdout.write(f"Placeholder photos: {add_photos()} employees.")
