@@ -38,6 +38,11 @@ def toggle_text(box):
     return f"+{box.hidden}" if box.hidden else "\u2212"
 
 
+def toggle_radius(text_width):
+    """The toggle's radius: TOGGLE_RADIUS, or more when its "+N" is wider than the circle."""
+    return max(TOGGLE_RADIUS, text_width / 2 + 2.5)
+
+
 def label_rect(line, text_width):
     """The white rectangle behind a line's label (x, y, w, h), for a text this wide."""
     cx, cy = line.label_at
@@ -56,7 +61,8 @@ def box_extent(box):
     x0, y0, x1, y1 = box.x - pad, box.y - pad, box.x + box.w + pad, box.y + box.h + pad
     if box.toggle_at is not None:
         tx, ty = box.toggle_at
-        r = TOGGLE_RADIUS + TOGGLE_STROKE
+        # Room for a circle grown round a long "+N" (about 0.6 em a character).
+        r = toggle_radius(len(toggle_text(box)) * 0.6 * TOGGLE_SIZE) + TOGGLE_STROKE
         x0, y0, x1, y1 = min(x0, tx - r), min(y0, ty - r), max(x1, tx + r), max(y1, ty + r)
     return x0, y0, x1, y1
 

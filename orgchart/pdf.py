@@ -225,11 +225,12 @@ class _Painter:
     def toggle(self, box):
         pdf = self.pdf
         cx, cy = box.toggle_at
-        self._stroke(box.stroke, paint.TOGGLE_STROKE)
-        pdf.set_fill_color(*paint.rgb(COLOURS["toggle_fill"]))
-        pdf.circle(self.X(cx), self.Y(cy), paint.TOGGLE_RADIUS * self.scale, style="DF")
         content = paint.toggle_text(box)
         width = self.width(content, paint.TOGGLE_SIZE, True)
+        self._stroke(box.stroke, paint.TOGGLE_STROKE)
+        pdf.set_fill_color(*paint.rgb(COLOURS["toggle_fill"]))
+        radius = paint.toggle_radius(width) * self.scale
+        pdf.circle(self.X(cx), self.Y(cy), radius, style="DF")
         pdf.set_text_color(*paint.rgb(box.stroke))
         self._font(paint.TOGGLE_SIZE, True)
         pdf.text(self.X(cx - width / 2), self.Y(cy + paint.MIDDLE * paint.TOGGLE_SIZE), content)
