@@ -81,7 +81,10 @@ def _faces(path):
 
 def simplified_face(path):
     """The face of a collection that is for Simplified Chinese ("... SC", CN, GB), else 0."""
-    names = _faces(path)
+    try:
+        names = _faces(path)
+    except Exception:  # noqa: BLE001 - not a font: has_chinese says so
+        return 0
     for index, name in enumerate(names):
         if name.endswith(" SC") and "Mono" not in name:
             return index
