@@ -351,14 +351,16 @@ def render_pdf(
     font=None,
     title=None,
     position_label=POSITION_LABEL,
+    lang=None,
 ):
     """The PDF of a Drawing (``fit``, ``tile``) or of a list of them (``pages``), as bytes.
 
-    ``font`` is an ``orgchart.fonts.ChartFont`` (default: ``fonts.find()``, which
-    raises ``NoChineseFont``). ``title`` is the document's title in its
+    ``font`` is an ``orgchart.fonts.ChartFont`` or a font file's path (default:
+    ``fonts.find()``; both raise ``NoChineseFont``). ``title`` is the document's title in its
     metadata (default: the first drawing's). ``position_label`` formats a
     tile's place in the footer with ``{row}`` and ``{column}``: pass it
-    translated. An unknown paper, mode, scale or overlap raises ValueError.
+    translated. ``lang`` ("zh-CN", "zh-TW", "en") is the document's language
+    for screen readers. An unknown paper, mode, scale or overlap raises ValueError.
     """
     if mode not in MODES:
         raise ValueError(f"Unknown PDF mode {mode!r}: choose one of {', '.join(MODES)}.")
@@ -371,8 +373,10 @@ def render_pdf(
     if not drawings:
         raise ValueError("No drawing to put in the PDF.")
     _paper(paper, landscape)  # an unknown paper fails before any work
-    font = font or chart_fonts.find()
+    font = font if isinstance(font, chart_fonts.ChartFont) else chart_fonts.find(font)
     pdf = _new_pdf(font, drawings[0].title if title is None else title)
+    if lang:
+        pdf.set_lang(lang)
     painter = _Painter(pdf, font)
     if mode == "fit":
         _fit_page(pdf, painter, drawings[0], paper, landscape)

@@ -210,11 +210,11 @@ def png_size(drawing, width):
 def render_png(drawing, *, width, font=None):
     """The PNG of a Drawing scaled to ``width`` pixels, as bytes.
 
-    ``font`` is an ``orgchart.fonts.ChartFont`` (default ``fonts.find()``, which
-    raises ``NoChineseFont``); a width or size past the limits raises ValueError.
+    ``font`` is an ``orgchart.fonts.ChartFont`` or a font file's path (default
+    ``fonts.find()``; both raise ``NoChineseFont``); a width or size past the limits raises ValueError.
     """
     width, height = png_size(drawing, width)
-    font = font or chart_fonts.find()
+    font = font if isinstance(font, chart_fonts.ChartFont) else chart_fonts.find(font)
     image = Image.new("RGB", (width, height), WHITE)
     painter = _Painter(image, font, width / max(drawing.width, 1))
     for line in drawing.lines:

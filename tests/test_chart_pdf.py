@@ -238,6 +238,17 @@ def test_missing_font_says_what_to_install(drawing, tmp_path, monkeypatch):
         render_pdf(drawing)
 
 
+def test_the_language_is_in_the_metadata(tools, font, drawing, tmp_path):
+    data = render_pdf(drawing, font=font, lang="zh-CN")
+
+    assert b"/Lang (zh-CN)" in data
+
+
+def test_a_bogus_font_path_given_to_the_renderer_is_refused(drawing, tmp_path):
+    with pytest.raises(fonts.NoChineseFont, match="does not exist"):
+        render_pdf(drawing, font=str(tmp_path / "nope.otf"))
+
+
 def test_a_font_without_chinese_is_refused(tmp_path):
     latin = tmp_path / "latin.ttf"
     latin.write_bytes(b"not a font at all")
