@@ -34,6 +34,10 @@ MARGIN_MM = 10  # around the printable area; the footer and crop marks live in i
 FOOTER_SIZE = 7.5  # pt
 TILE_SCALE = 0.75  # pt per px: 96 dpi, the drawing as big as on screen
 MAX_FIT_SCALE = 1.5  # a small drawing fitted to a page grows to at most twice screen size
+# Photos are embedded as JPEG at most this many pixels a side: 300 dpi for a
+# 48 px photo tiled at 1 px = 0.75 pt is 150 px; a 12-megapixel original would
+# make a chart of many holders hundreds of megabytes.
+PHOTO_MAX = 256
 CROP_MARK_MM = 5
 CROP_GAP_MM = 1.5
 POSITION_LABEL = "row {row}, column {column}"
@@ -216,9 +220,9 @@ class _Painter:
                 try:
                     with Image.open(path) as image:
                         image = ImageOps.exif_transpose(image).convert("RGB")
-                        side = min(image.size)
-                        self._photos[path] = ImageOps.fit(image, (side, side))
-                except (OSError, ValueError) as error:
+                        side = min(min(image.size), PHOTO_MAX)
+                        self._photos[path] = ImageOps.fit(image, (side, side), Image.LANCZOS)
+                except (OSError, ValueError, Image.DecompressionBombError) as error:
                     log.warning("chart photo %s not drawn: %s", path, error)
         return self._photos[path]
 
@@ -247,6 +251,7 @@ class _Painter:
 def _new_pdf(font, title):
     pdf = FPDF(unit="pt", format="A4")
     pdf.set_auto_page_break(False)
+    pdf.set_image_filter("DCTDecode")  # photos as JPEG, not as deflated pixels
     pdf.set_margins(0, 0, 0)
     pdf.add_font(FAMILY, "", font.path, collection_font_number=font.index)
     if font.bold_path:

@@ -166,7 +166,7 @@ class _Painter:
                     with Image.open(path) as image:
                         image = ImageOps.exif_transpose(image).convert("RGB")
                         self._photos[key] = ImageOps.fit(image, (side, side), Image.LANCZOS)
-                except (OSError, ValueError) as error:
+                except (OSError, ValueError, Image.DecompressionBombError) as error:
                     log.warning("chart photo %s not drawn: %s", path, error)
         return self._photos[key]
 

@@ -31,7 +31,7 @@ def chart_font():
 
 
 def poppler():
-    for tool in ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm"):
+    for tool in ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm", "pdfimages"):
         if shutil.which(tool) is None:
             missing(f"{tool} not found (apt-get install poppler-utils)")
 

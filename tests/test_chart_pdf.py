@@ -238,6 +238,30 @@ def test_missing_font_says_what_to_install(drawing, tmp_path, monkeypatch):
         render_pdf(drawing)
 
 
+def test_a_photo_is_embedded_once_as_a_small_jpeg(tools, font, tmp_path):
+    original = tmp_path / "E1024.jpg"
+    Image.new("RGB", (3000, 4000), (127, 167, 217)).save(original, quality=95)
+    chart = sample(str(original))  # the holder's box is cut by the page edge at scale 1.5
+    path = _write(tmp_path, render_pdf(chart, mode="tile", scale=1.5, font=font))
+
+    rows = [row.split() for row in run("pdfimages", "-list", path).splitlines()[2:]]
+
+    assert [row[0] for row in rows] == ["1", "2"]  # drawn on both pages...
+    assert len({row[10] for row in rows}) == 1  # ...from one image object
+    for row in rows:
+        width, height, enc = int(row[3]), int(row[4]), row[8]
+        assert (width, height, enc) == (256, 256, "jpeg"), row
+
+
+def test_a_missing_photo_leaves_an_empty_frame(tools, font, tmp_path):
+    chart = sample(str(tmp_path / "gone.jpg"))
+
+    path = _write(tmp_path, render_pdf(chart, font=font))
+
+    assert run("pdfimages", "-list", path).splitlines()[2:] == []
+    assert "张伟" in run("pdftotext", path, "-")
+
+
 def test_the_language_is_in_the_metadata(tools, font, drawing, tmp_path):
     data = render_pdf(drawing, font=font, lang="zh-CN")
 

@@ -143,3 +143,14 @@ def test_missing_font_says_what_to_install(drawing, tmp_path, monkeypatch):
 
     with pytest.raises(fonts.NoChineseFont, match="apt-get install fonts-noto-cjk"):
         render_png(drawing, width=800)
+
+
+def test_a_missing_photo_leaves_an_empty_frame(font, tmp_path):
+    chart = sample(str(tmp_path / "gone.jpg"))
+    photo = chart.box("person:E1024@H01-02").photo
+
+    image = _png(chart, 1600, font)
+
+    assert _near(
+        _at(image, chart, photo.x + photo.size / 2, photo.y + photo.size / 2), rgb("#e3e7ee")
+    )
