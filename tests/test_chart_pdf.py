@@ -33,6 +33,14 @@ def drawing(tmp_path):
     return sample(make_photo(tmp_path / "E1024.jpg"))
 
 
+@pytest.fixture(scope="module")
+def fit_pdf(tools, font, tmp_path_factory):
+    """The sample drawing fitted to an A4 page, read by several tests (a render takes ~2 s)."""
+    folder = tmp_path_factory.mktemp("fit")
+    chart = sample(make_photo(folder / "E1024.jpg"))
+    return _write(folder, render_pdf(chart, font=font, lang="zh-CN"))
+
+
 def _write(tmp_path, data, name="chart.pdf"):
     path = tmp_path / name
     path.write_bytes(data)
@@ -54,8 +62,8 @@ def _pages_text(path):
     return run("pdftotext", "-raw", path, "-").split("\f")[:-1]
 
 
-def test_fit_is_one_page_with_every_label(tools, font, drawing, tmp_path):
-    path = _write(tmp_path, render_pdf(drawing, font=font))
+def test_fit_is_one_page_with_every_label(fit_pdf):
+    path = fit_pdf
 
     info = _info(path)
     text = run("pdftotext", path, "-")
@@ -67,8 +75,8 @@ def test_fit_is_one_page_with_every_label(tools, font, drawing, tmp_path):
         assert label in text, label
 
 
-def test_the_chinese_font_is_embedded(tools, font, drawing, tmp_path):
-    path = _write(tmp_path, render_pdf(drawing, font=font))
+def test_the_chinese_font_is_embedded(font, fit_pdf):
+    path = fit_pdf
 
     rows = run("pdffonts", path).splitlines()[2:]
     assert rows, "no font in the PDF"
@@ -80,8 +88,8 @@ def test_the_chinese_font_is_embedded(tools, font, drawing, tmp_path):
         assert any("NotoSansCJKSC" in row for row in rows), rows
 
 
-def test_bold_titles_use_the_bold_face_when_there_is_one(tools, font, drawing, tmp_path):
-    path = _write(tmp_path, render_pdf(drawing, font=font))
+def test_bold_titles_use_the_bold_face_when_there_is_one(font, fit_pdf):
+    path = fit_pdf
 
     names = [row.split()[0] for row in run("pdffonts", path).splitlines()[2:]]
     assert len(names) == (2 if font.bold_path else 1), names
@@ -262,10 +270,9 @@ def test_a_missing_photo_leaves_an_empty_frame(tools, font, tmp_path):
     assert "张伟" in run("pdftotext", path, "-")
 
 
-def test_the_language_is_in_the_metadata(tools, font, drawing, tmp_path):
-    data = render_pdf(drawing, font=font, lang="zh-CN")
-
-    assert b"/Lang (zh-CN)" in data
+def test_the_language_is_in_the_metadata(fit_pdf):
+    with open(fit_pdf, "rb") as pdf:
+        assert b"/Lang (zh-CN)" in pdf.read()
 
 
 def test_a_bogus_font_path_given_to_the_renderer_is_refused(drawing, tmp_path):
