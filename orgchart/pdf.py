@@ -269,10 +269,17 @@ def _footer(pdf, page_w, page_h, left="", right=""):
     # Inset past the crop marks' vertical arms, which stand at the printable area's edges.
     inset = margin + (CROP_GAP_MM + 1.5) * PT_PER_MM
     baseline = page_h - margin / 2 + FOOTER_SIZE * paint.MIDDLE
+    right_w = pdf.get_string_width(right) if right else 0.0
     if left:
+        # A title too long for the line ends in an ellipsis before the page number.
+        room = page_w - 2 * inset - right_w - 4 * FOOTER_SIZE
+        if pdf.get_string_width(left) > room:
+            while left and pdf.get_string_width(left + "…") > room:
+                left = left[:-1]
+            left += "…"
         pdf.text(inset, baseline, left)
     if right:
-        pdf.text(page_w - inset - pdf.get_string_width(right), baseline, right)
+        pdf.text(page_w - inset - right_w, baseline, right)
 
 
 def _crop_marks(pdf, x, y, w, h):

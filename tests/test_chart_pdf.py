@@ -294,3 +294,13 @@ def test_the_collection_face_is_the_simplified_one(font):
     name = TTFont(font.path, fontNumber=font.index, lazy=True)["name"].getDebugName(1)
     if font.path.endswith(".ttc") and "CJK" in name:
         assert name.endswith(" SC"), name
+
+
+def test_a_long_title_ends_before_the_page_number(tools, font, tmp_path):
+    chart = sample(None, title="非常长的组织架构图标题" * 20)
+
+    path = _write(tmp_path, render_pdf(chart, mode="tile", font=font))
+
+    footer = _pages_text(path)[0].strip().splitlines()[-1]
+    assert footer.startswith("非常长的组织架构图标题")
+    assert "… 1 / 2" in footer
