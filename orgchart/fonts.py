@@ -105,6 +105,7 @@ def has_chinese(path, index=0):
     return all(ord(char) in cmap for char in PROBE)
 
 
+@lru_cache(maxsize=16)
 def _checked(path, index, bold_path, bold_index, origin):
     if not Path(path).is_file():
         raise NoChineseFont(f"The chart font {path} ({origin}) does not exist: {INSTALL_HINT}.")

@@ -304,3 +304,14 @@ def test_a_long_title_ends_before_the_page_number(tools, font, tmp_path):
     footer = _pages_text(path)[0].strip().splitlines()[-1]
     assert footer.startswith("非常长的组织架构图标题")
     assert "… 1 / 2" in footer
+
+
+def test_chart_font_from_the_environment_comes_first(font, monkeypatch):
+    if not font.path.endswith(".ttc"):
+        pytest.skip("needs a font collection to choose another face of")
+    monkeypatch.setenv("CHART_FONT", font.path)
+    monkeypatch.setenv("CHART_FONT_INDEX", "0")
+
+    chosen = fonts.find()
+
+    assert (chosen.path, chosen.index, chosen.bold_path) == (font.path, 0, None)
