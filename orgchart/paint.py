@@ -65,15 +65,3 @@ def box_extent(box):
         r = toggle_radius(len(toggle_text(box)) * 0.6 * TOGGLE_SIZE) + TOGGLE_STROKE
         x0, y0, x1, y1 = min(x0, tx - r), min(y0, ty - r), max(x1, tx + r), max(y1, ty + r)
     return x0, y0, x1, y1
-
-
-def line_extent(line, label_width=0.0):
-    """The line's points with its stroke and label: x0, y0, x1, y1."""
-    xs = [x for x, _ in line.points]
-    ys = [y for _, y in line.points]
-    pad = LINE_STROKE
-    x0, y0, x1, y1 = min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad
-    if line.label and line.label_at is not None:
-        lx, ly, lw, lh = label_rect(line, label_width)
-        x0, y0, x1, y1 = min(x0, lx), min(y0, ly), max(x1, lx + lw), max(y1, ly + lh)
-    return x0, y0, x1, y1
