@@ -6,9 +6,10 @@ Everything is made here, offline: the PDF embeds a subset of a CJK font
 found on the server (orgchart.fonts), photos are embedded from their files.
 """
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from orgchart.data import build_chart, photo_paths, snapshot
+from orgchart.data import build_chart, photo_paths, snapshot, title
 from orgchart.drawing import PERSON
 from orgchart.layout import lay_out
 from orgchart.svg import render_svg
@@ -37,6 +38,9 @@ def _drawing(options, snap):
     )
     if options.photos:
         _attach_photos(drawing)
+    for box in drawing.boxes:
+        if not box.hidden:
+            box.toggle_at = None  # nothing to open on paper: no button
     return drawing
 
 
@@ -82,7 +86,15 @@ def export(options, fmt="svg", paper="A4", landscape=False, mode="fit", width=No
 
         drawings = _subtrees(options, snap) if mode == "pages" else _drawing(options, snap)
         try:
-            content = render_pdf(drawings, mode=mode, paper=paper, landscape=landscape)
+            content = render_pdf(
+                drawings,
+                mode=mode,
+                paper=paper,
+                landscape=landscape,
+                title=title(options.kind),
+                position_label=_("row {row}, column {column}"),
+                lang=get_language(),
+            )
         except NoChineseFont as error:
             raise ExportError(str(error)) from error
         except ValueError as error:

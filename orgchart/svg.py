@@ -15,6 +15,7 @@ text and attributes); nothing else is interpolated. Pure Python: no Django.
 import base64
 from html import escape
 
+from orgchart import paint
 from orgchart import text as textmod
 from orgchart.drawing import COLOURS, DOTTED, FONT_FAMILY, LABEL_SIZE
 from orgchart.layout import paused_gc
@@ -109,9 +110,12 @@ def _toggle(box, out, interactive):
 def _line(line, out):
     points = " ".join(f"{_n(x)},{_n(y)}" for x, y in line.points)
     if line.kind == DOTTED:
-        style = f'stroke="{COLOURS["dotted"]}" stroke-width="1.2" stroke-dasharray="6 4"'
+        style = (
+            f'stroke="{COLOURS["dotted"]}" stroke-width="{paint.LINE_STROKE}" '
+            f'stroke-dasharray="{paint.LINE_DASH[0]:g} {paint.LINE_DASH[1]:g}"'
+        )
     else:
-        style = f'stroke="{COLOURS["line"]}" stroke-width="1.2"'
+        style = f'stroke="{COLOURS["line"]}" stroke-width="{paint.LINE_STROKE}"'
     out.append(
         f'<polyline points="{points}" fill="none" {style} data-from="{_e(line.from_code)}" '
         f'data-to="{_e(line.to_code)}" data-line="{line.kind}"/>'

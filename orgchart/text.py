@@ -16,7 +16,7 @@ SAFETY = 1.06
 ELLIPSIS = "…"
 
 _NARROW = set("iljI.,:;|!'`’‘ ")
-_SEMI = set('frt()[]{}"/\\-_*“”')
+_SEMI = set('frt()[]{}"/\\-_*')
 _WIDE = set("mwMW%@")
 _CAPS = set("ABCDEFGHJKLNOPQRSTUVXYZ&")
 
@@ -38,8 +38,14 @@ def char_width(char):
         return value
 
 
+# Full width in CJK fonts although Unicode calls them narrow or ambiguous.
+_CJK_WIDE = set("·“”‘’—…")
+
+
 def _char_width(char):
     """Width of one character in ems (before ``SAFETY``)."""
+    if char in _CJK_WIDE:
+        return 1.0
     if char in _NARROW:
         return 0.3
     if char in _SEMI:

@@ -211,8 +211,9 @@ def test_labels_wrap_inside_their_boxes_in_chinese_and_english():
 
 def test_the_width_table_is_never_narrower_than_the_real_font():
     """The PDF's and PNG's font (Noto Sans CJK) draws no wider than the layout assumed."""
-    from orgchart.fonts import NoChineseFont, find
     from PIL import ImageFont
+
+    from orgchart.fonts import NoChineseFont, find
 
     try:
         font = find()
@@ -228,7 +229,11 @@ def test_the_width_table_is_never_narrower_than_the_real_font():
         "编制 26 · 在岗 4 · 空缺 22",
     ]
     for bold, size in ((True, 13), (False, 11)):
-        path, index = (font.bold or font.regular) if bold else font.regular
+        path, index = (
+            (font.bold_path, font.bold_index)
+            if bold and font.bold_path
+            else (font.path, font.index)
+        )
         real = ImageFont.truetype(path, size * 4, index=index)
         for sample in samples:
             measured = real.getlength(sample) / 4
