@@ -67,17 +67,27 @@ def _median(fn, repeat):
     return statistics.median(times), result
 
 
+def _peak_mb():
+    """This process's peak resident memory (VmHWM), in MB. Not ru_maxrss: that
+    keeps the parent's peak across fork and exec."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _pdf_child(queue, paper, landscape):
     """In a child process: the tiled PDF's time, pages and the process's peak memory."""
     setup_django()
     from orgchart.data import ChartOptions
     from orgchart.export import export
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _peak_mb()
     started = time.perf_counter()
     content, _type, _name = export(ChartOptions(kind="units"), "pdf", paper, landscape, "tile")
     took = (time.perf_counter() - started) * 1000
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _peak_mb()
     queue.put(
         (took, content.count(b"/Type /Page\n") or content.count(b"/Type /Page"), before, peak)
     )
@@ -152,8 +162,8 @@ def main():
                 child.join()
             took = statistics.median(r[0] for r in results)
             pages = results[0][1]
-            peak = max(r[3] for r in results) / 1024
-            base = min(r[2] for r in results) / 1024
+            peak = max(r[3] for r in results)
+            base = min(r[2] for r in results)
             print(
                 f"| units: tiled {paper} landscape PDF, {pages} pages | {took:.0f} | "
                 f"peak {peak:.0f} MB (process after Django setup: {base:.0f} MB) |"

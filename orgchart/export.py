@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from orgchart.data import build_chart, photo_paths, snapshot, title
 from orgchart.drawing import PERSON
 from orgchart.layout import lay_out
-from orgchart.svg import render_svg
+from orgchart.svg import iter_svg, render_svg
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"}
 
@@ -64,14 +64,22 @@ def _subtrees(options, snap):
     return drawings
 
 
-def export(options, fmt="svg", paper="A4", landscape=False, mode="fit", width=None):
-    """(content, content type, file name) for the chart ``options`` describe."""
+def export(options, fmt="svg", paper="A4", landscape=False, mode="fit", width=None, stream=False):
+    """(content, content type, file name) for the chart ``options`` describe.
+
+    ``stream``: an SVG comes as an iterator of byte chunks, written as they are
+    made (the page streams it); input errors are raised before the first chunk.
+    """
     options.budget = None  # an export shows everything below its root
     snap = snapshot()
     name = f"orgchart-{options.kind}" + (f"-{options.root}" if options.root else "")
     if fmt == "svg":
         drawing = _drawing(options, snap)
-        content = render_svg(drawing, embed_photos=True).encode("utf-8")
+        if stream:
+            chunks = iter_svg(drawing, embed_photos=True)
+            content = (chunk.encode("utf-8") for chunk in chunks)
+        else:
+            content = render_svg(drawing, embed_photos=True).encode("utf-8")
     elif fmt == "png":
         from orgchart.png import render_png
 

@@ -134,12 +134,16 @@ def _label(line, out):
 
 
 def render_svg(drawing, **kwargs):
+    """The SVG markup of ``drawing`` as one string (see ``iter_svg``)."""
     with paused_gc():
-        return _render_svg(drawing, **kwargs)
+        return "".join(iter_svg(drawing, **kwargs))
 
 
-def _render_svg(drawing, *, standalone=True, embed_photos=False, interactive=False, label=""):
-    """The SVG markup of ``drawing``.
+CHUNK = 4000  # pieces of markup per chunk that iter_svg yields
+
+
+def iter_svg(drawing, *, standalone=True, embed_photos=False, interactive=False, label=""):
+    """The SVG markup of ``drawing``, in chunks, for a response that streams it.
 
     ``standalone``: a file (XML declaration, fixed size in px). Otherwise the
     page's inline chart, which scales with its container. ``embed_photos``
@@ -166,10 +170,16 @@ def _render_svg(drawing, *, standalone=True, embed_photos=False, interactive=Fal
     out.append('<g class="lines">')
     for line in drawing.lines:
         _line(line, out)
+        if len(out) > CHUNK:
+            yield "".join(out)
+            out.clear()
     out.append("</g>")
     out.append('<g class="boxes">')
     for box in drawing.boxes:
         _box(box, out, embed_photos, interactive)
+        if len(out) > CHUNK:
+            yield "".join(out)
+            out.clear()
     out.append("</g>")
     out.append('<g class="labels">')
     for line in drawing.lines:
@@ -178,4 +188,4 @@ def _render_svg(drawing, *, standalone=True, embed_photos=False, interactive=Fal
     out.append("</g></g></svg>")
     if standalone:
         out.append("\n")
-    return "".join(out)
+    yield "".join(out)

@@ -1,6 +1,6 @@
 """The drawn org chart's page, its fragment for the script, and its exports."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
@@ -88,10 +88,14 @@ def chart_export(request):
             landscape=d["landscape"],
             mode=d["mode"],
             width=d.get("width"),
+            stream=True,
         )
     except ExportError as error:
         return render(request, "orgchart/export_error.html", {"error": str(error)}, status=400)
-    response = HttpResponse(content, content_type=content_type)
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
