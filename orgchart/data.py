@@ -274,6 +274,7 @@ class _Builder:
         self.only_child = {}  # code -> the one child a focus path shows
         self.highlight = None
         self.base_url = None  # the page's URL: toggles link to it
+        self._filled = None  # positions with a holder somewhere below them
 
     # -- the tree to draw ------------------------------------------------------
 
@@ -322,7 +323,7 @@ class _Builder:
             while level:
                 nxt = [k for item in level for k in self._children(item)]
                 cost = sum(self._size(k) for k in nxt)
-                if depth >= 1 and total + cost > self.o.budget:
+                if total + cost > self.o.budget and (depth >= 1 or len(level) > 1):
                     break
                 for item in level:
                     if self._children(item):
@@ -361,7 +362,20 @@ class _Builder:
         return node, drawn
 
     def _has_filled_below(self, post):
-        return any(k.holders or self._has_filled_below(k) for k in post.reports)
+        """Whether anyone holds a position below ``post`` (worked out once for all)."""
+        if self._filled is None:
+            self._filled = set()
+            # Children come after their boss in a walk from the tops: walk it
+            # backwards, so each position is settled before its boss.
+            order, stack = [], list(self.snap.top_posts)
+            while stack:
+                item = stack.pop()
+                order.append(item)
+                stack.extend(item.reports)
+            for item in reversed(order):
+                if any(k.holders or k.pk in self._filled for k in item.reports):
+                    self._filled.add(item.pk)
+        return post.pk in self._filled
 
     def _unit_node(self, unit):
         o = self.o
@@ -401,7 +415,7 @@ class _Builder:
         details = [f"{len(post.holders)}/{post.headcount}"]
         if o.holders and post.holders:
             details[0] += " · " + _names(post.holders)
-        elif not post.holders:
+        elif not post.holders and post.headcount:
             details[0] += " · " + _("vacant")
         return Member(
             POSITION,
@@ -410,7 +424,7 @@ class _Builder:
             details,
             href=_page("positions:detail", post.code),
             head=post.is_head,
-            vacant=not post.holders,
+            vacant=not post.holders and post.headcount > 0,
             highlight=self.highlight is post,
         )
 
@@ -420,7 +434,7 @@ class _Builder:
         details = [unit.name]
         vacant = len(post.holders) < post.headcount
         count = f"{len(post.holders)}/{post.headcount}"
-        if not post.holders:
+        if not post.holders and post.headcount:
             details.append(count + " · " + _("vacant"))
         elif not o.holders:
             details.append(count)
@@ -435,7 +449,7 @@ class _Builder:
             details,
             href=_page("positions:detail", post.code),
             head=post.is_head,
-            vacant=not post.holders,
+            vacant=not post.holders and post.headcount > 0,
         )
         if o.holders:
             for number, name, photo in post.holders:
@@ -541,6 +555,8 @@ class _Builder:
                     # Outside the drawn root: draw from the top instead.
                     tops = [chain[0]] if chain else [found]
                     built.path = []
+        if o.kind == "reporting" and not o.vacancies and not (o.root or o.focus):
+            tops = [t for t in tops if t.holders or self._has_filled_below(t)]
         open_codes = self._visible(tops)
         if o.focus and o.depth is not None:
             open_codes |= self._below(lookup[o.focus], o.depth)

@@ -228,7 +228,8 @@ class Layout:
     def _compact(self, item):
         """Stack the leaf children of ``item`` in columns, as one block child."""
         leaves = [c for c in item.children if not c.children]
-        if not self.compact or len(leaves) < COMPACT_MIN or item.node is None:
+        # The invisible top compacts too: a flat list of many top units stacks.
+        if not self.compact or len(leaves) < COMPACT_MIN:
             return
         others = [c for c in item.children if c.children]
         block = _Item()

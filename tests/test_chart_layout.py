@@ -20,6 +20,7 @@ from orgchart.drawing import DOTTED, SOLID
 from orgchart.layout import PAD, SPINE, lay_out
 from orgchart.svg import render_svg
 from orgchart.tree import Chart, ChartNode
+from positions.models import Position
 from tests import chart_shapes
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +239,26 @@ def test_the_width_table_is_never_narrower_than_the_real_font():
         for sample in samples:
             measured = real.getlength(sample) / 4
             assert measured <= textmod.width(sample, size), (sample, measured)
+
+
+def test_a_flat_list_of_many_top_units_stacks_instead_of_one_endless_row():
+    chart = Chart("units", [ChartNode("unit", f"T{i}", f"独立单位{i}") for i in range(500)])
+    drawing = lay_out(chart)
+    assert check(drawing, "units") == []
+    assert drawing.width < 20000  # not 500 boxes side by side (100,000 px)
+
+
+def test_a_reporting_chain_thousands_deep_is_drawn_without_recursion(client, employee):
+    unit = chart_shapes.units([("ONE", "单一部门", None)])["ONE"]
+    boss = None
+    for i in range(1500):
+        boss = Position.objects.create(
+            code=f"CH{i}", title=f"岗位{i}", department=unit, reports_to=boss
+        )
+    chart = full("reporting", vacancies=False)
+    assert chart.roots == []  # nobody holds any of them: nothing filled to show
+    drawing = lay_out(full("reporting"))
+    assert len(drawing.boxes) == 1500
+    client.force_login(employee)
+    response = client.get("/chart/", {"kind": "reporting", "vacancies": "0", "depth": "50"})
+    assert response.status_code == 200
