@@ -62,6 +62,10 @@ def _lh(size):
     return size * LINE_HEIGHT
 
 
+TITLE_LH = _lh(TITLE_SIZE)
+DETAIL_LH = _lh(DETAIL_SIZE)
+
+
 def _colours(kind, head, vacant):
     if vacant:
         return COLOURS["vacant_fill"], COLOURS["vacant_stroke"]
@@ -87,7 +91,7 @@ class _Block:
         self.extra = 0  # room added to line this box up with its neighbours
 
     def height(self):
-        h = len(self.title) * _lh(TITLE_SIZE) + sum(len(d) for d in self.details) * _lh(DETAIL_SIZE)
+        h = len(self.title) * TITLE_LH + sum(len(d) for d in self.details) * DETAIL_LH
         if self.photo:
             h = max(h, PHOTO)
         return h + 2 * PAD
@@ -101,16 +105,16 @@ class _Block:
             left, anchor = x + w / 2, "middle"
         top = y + PAD + self.extra / 2
         for line in self.title:
-            top += _lh(TITLE_SIZE)
-            out.append(Text(left, top - _lh(TITLE_SIZE) * 0.28, line, TITLE_SIZE, True, anchor))
+            top += TITLE_LH
+            out.append(Text(left, top - TITLE_LH * 0.28, line, TITLE_SIZE, True, anchor))
         for index, detail in enumerate(self.details):
             colour = COLOURS["vacant_stroke"] if vacant and index == len(self.details) - 1 else None
             for line in detail:
-                top += _lh(DETAIL_SIZE)
+                top += DETAIL_LH
                 out.append(
                     Text(
                         left,
-                        top - _lh(DETAIL_SIZE) * 0.28,
+                        top - DETAIL_LH * 0.28,
                         line,
                         DETAIL_SIZE,
                         False,
@@ -344,15 +348,11 @@ class Layout:
     # -- to x, y -------------------------------------------------------------
 
     def _rect(self, item):
-        """x, y, w, h of an item's box before the margin is added."""
-        depth = item.layer * self.pitch
+        """x, y, w, h of an item's box, the margin included (see run: _min_b)."""
+        depth = item.layer * self.pitch + MARGIN
         if self.orientation == "tb":
             return item.b - item.w / 2 - self._min_b, depth, item.w, item.h
         return depth, item.b - item.h / 2 - self._min_b, item.w, item.h
-
-    def _point(self, b, d):
-        b -= self._min_b
-        return (b, d) if self.orientation == "tb" else (d, b)
 
     def run(self, chart):
         top, order = self._items(chart)
@@ -360,6 +360,7 @@ class Layout:
         self._spans(order, top)
         self._place(order)
         self._absolute(top)
+        self._min_b -= MARGIN  # every breadth is read minus _min_b: the margin comes in
         drawing = Drawing(0, 0, title=chart.title, kind=chart.kind, orientation=self.orientation)
         by_code = {}
         tb = self.orientation == "tb"
@@ -389,9 +390,8 @@ class Layout:
             if line.label_at:
                 lw = textmod.width(line.label, LABEL_SIZE) / 2 + 4
                 width = max(width, line.label_at[0] + lw)
-        _shift(drawing, MARGIN)
-        drawing.width = math.ceil(width + 2 * MARGIN)
-        drawing.height = math.ceil(height + 2 * MARGIN)
+        drawing.width = math.ceil(width + MARGIN)
+        drawing.height = math.ceil(height + MARGIN)
         drawing.margin = MARGIN
         return drawing
 
@@ -513,7 +513,7 @@ class Layout:
         drawing.lines.append(Line(pb.code, cb.code, SOLID, pts))
 
     def _block_top(self, parent):
-        return (parent.layer + parent.span) * self.pitch
+        return (parent.layer + parent.span) * self.pitch + MARGIN
 
 
 def _dedupe(points):
@@ -543,24 +543,6 @@ def _dotted(a, b, link):
     end = _edge(b, *ac)
     label_at = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
     return Line(a.code, b.code, DOTTED, [start, end], link.label, label_at)
-
-
-def _shift(drawing, d):
-    for box in drawing.boxes:
-        box.x += d
-        box.y += d
-        for t in box.texts:
-            t.x += d
-            t.y += d
-        if box.photo:
-            box.photo.x += d
-            box.photo.y += d
-        if box.toggle_at:
-            box.toggle_at = (box.toggle_at[0] + d, box.toggle_at[1] + d)
-    for line in drawing.lines:
-        line.points = [(x + d, y + d) for x, y in line.points]
-        if line.label_at:
-            line.label_at = (line.label_at[0] + d, line.label_at[1] + d)
 
 
 def lay_out(chart, *, orientation="tb", compact=True, photos=False):
