@@ -221,6 +221,7 @@ class Built:
     found: object = None  # what a search found: a Unit or a Post
     missing_root: bool = False
     path: list = field(default_factory=list)  # the root's or focus's ancestors
+    target: object = None  # the root or focus itself (a Unit or a Post), for the breadcrumb
 
 
 def _staffing(headcount, holders):
@@ -489,6 +490,7 @@ class _Builder:
                 return built
             tops = [root]
             built.path = self._ancestors(root)
+            built.target = root
         if o.focus:
             target = lookup.get(o.focus)
             if target is None:
@@ -503,6 +505,7 @@ class _Builder:
             else:
                 tops = [target]
             built.path = path
+            built.target = target
         if o.q:
             found = self._search(o.q)
             built.found = found
@@ -520,6 +523,7 @@ class _Builder:
                     # Outside the drawn root: draw from the top instead.
                     tops = [chain[0]] if chain else [found]
                     built.path = []
+                    built.target = None
         open_codes = self._visible(tops)
         if o.focus and o.depth is not None:
             open_codes |= self._below(lookup[o.focus], o.depth)
