@@ -29,9 +29,14 @@
   function setup(keep) {
     var p = parts();
     if (!p.svg) return;
-    var drawing = size(p.svg);
-    p.svg.dataset.width = drawing.w;
-    p.svg.dataset.height = drawing.h;
+    // The drawing's own size, read once: after this the svg's width, height and
+    // viewBox describe the window onto it (a resize or print would re-read those).
+    if (!p.svg.dataset.width) {
+      var own = size(p.svg);
+      p.svg.dataset.width = own.w;
+      p.svg.dataset.height = own.h;
+    }
+    var drawing = { w: Number(p.svg.dataset.width), h: Number(p.svg.dataset.height) };
     var cw = p.viewport.clientWidth, ch = p.viewport.clientHeight;
     p.svg.setAttribute("viewBox", "0 0 " + cw + " " + ch);
     p.svg.setAttribute("width", "100%");
@@ -127,6 +132,9 @@
     drag = null;
     var p = parts();
     if (p.viewport) p.viewport.classList.remove("dragging");
+    // The click that ends a drag comes in this same task; a later one (the
+    // keyboard's Enter on a box, say) is a real click.
+    if (moved) setTimeout(function () { moved = false; }, 0);
   });
   frame.addEventListener("click", function (event) {
     if (moved && event.target.closest(".chart-viewport")) { event.preventDefault(); event.stopPropagation(); moved = false; }
@@ -136,7 +144,9 @@
     if (!p.viewport || !p.viewport.contains(event.target)) return;
     event.preventDefault();
     var r = p.viewport.getBoundingClientRect();
-    zoomAt(event.deltaY < 0 ? 1.15 : 1 / 1.15, event.clientX - r.left, event.clientY - r.top);
+    // The drawing starts inside the viewport's border.
+    var x = event.clientX - r.left - p.viewport.clientLeft, y = event.clientY - r.top - p.viewport.clientTop;
+    zoomAt(event.deltaY < 0 ? 1.15 : 1 / 1.15, x, y);
   }, { passive: false });
   frame.addEventListener("keydown", function (event) {
     var p = parts();
