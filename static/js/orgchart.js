@@ -106,7 +106,7 @@
     if (button.dataset.zoom === "zoom-in") zoomAt(1.25, cx, cy);
     else if (button.dataset.zoom === "zoom-out") zoomAt(0.8, cx, cy);
     else if (button.dataset.zoom === "fit") fit();
-    else { view.k = 1; apply(); }
+    else zoomAt(1 / view.k, cx, cy);  // 1:1 about the centre, not the drawing's corner
   });
 
   // Pan by dragging; a drag is not a click on the box under it.
