@@ -110,7 +110,7 @@
   });
 
   // Pan by dragging; a drag is not a click on the box under it.
-  var drag = null, moved = false;
+  var drag = null, moved = false, quiet = false;
   frame.addEventListener("pointerdown", function (event) {
     var p = parts();
     if (!p.viewport || !p.viewport.contains(event.target) || event.button !== 0) return;
@@ -148,6 +148,19 @@
     var x = event.clientX - r.left - p.viewport.clientLeft, y = event.clientY - r.top - p.viewport.clientTop;
     zoomAt(event.deltaY < 0 ? 1.15 : 1 / 1.15, x, y);
   }, { passive: false });
+  // Tabbing to a box outside the window: bring it into view (the svg clips its
+  // content, so the browser cannot scroll to it). Not for a mouse's focus: the
+  // pan would move the box from under the pointer before the click.
+  frame.addEventListener("focusin", function (event) {
+    var p = parts();
+    if (drag || quiet || !p.viewport || !p.viewport.contains(event.target)) return;
+    var el = event.target.closest("[data-key]");
+    var rect = el && frame.querySelector('.box[data-key="' + CSS.escape(el.dataset.key) + '"] > rect[data-code]');
+    if (!rect) return;
+    var r = rect.getBoundingClientRect(), v = p.viewport.getBoundingClientRect();
+    if (r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom) return;
+    centreOn(rect);
+  });
   frame.addEventListener("keydown", function (event) {
     var p = parts();
     if (!p.viewport || event.target !== p.viewport) return;
@@ -163,6 +176,8 @@
   function load(url, anchorKey, after) {
     var canvas = frame.querySelector(".chart-canvas");
     var before = null;
+    // Opened from the keyboard: the new chart's button keeps the focus.
+    var refocus = anchorKey && document.activeElement && canvas.contains(document.activeElement);
     if (anchorKey) {
       var old = frame.querySelector('[data-key="' + CSS.escape(anchorKey) + '"] rect[data-code]');
       if (old) before = { x: old.x.baseVal.value * view.k + view.x, y: old.y.baseVal.value * view.k + view.y };
@@ -181,6 +196,10 @@
           if (now) { keep.x = before.x - now.x.baseVal.value * keep.k; keep.y = before.y - now.y.baseVal.value * keep.k; }
         }
         setup(after ? null : keep);
+        if (refocus) {
+          var again = frame.querySelector('a.toggle[data-key="' + CSS.escape(anchorKey) + '"]');
+          if (again) { quiet = true; again.focus({ preventScroll: true }); quiet = false; }
+        }
         history.replaceState(null, "", url);
         if (after) after();
       })

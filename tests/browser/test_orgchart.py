@@ -254,6 +254,30 @@ def test_collapse_and_expand_in_place(page, live_server, hr, demo, problems, scr
     assert_clean(page, problems)
 
 
+def test_keyboard_opens_and_closes_and_tabbing_pans(page, live_server, hr, demo, problems):
+    login(page, live_server, "hr", "hr-pass-123")
+    open_chart(page, live_server)
+    page.focus('a.toggle[data-key="unit:JX"]')
+    page.keyboard.press("Enter")
+    page.wait_for_selector('a.toggle[data-action=open][data-key="unit:JX"]')
+    # The redrawn chart's button has the focus: Enter again opens it.
+    assert page.evaluate("document.activeElement.dataset.key") == "unit:JX"
+    page.keyboard.press("Enter")
+    page.wait_for_selector('a.toggle[data-action=close][data-key="unit:JX"]')
+    # Tab to a box outside the window: the chart pans to show it.
+    page.focus(".chart-viewport")
+    for _ in range(20):
+        page.keyboard.press("ArrowLeft")  # the drawing moves right, out of the window
+    for _ in range(12):
+        page.keyboard.press("ArrowUp")
+    assert box(page, "unit:JX-CREDIT")["y"] > viewport(page)["y"] + viewport(page)["height"]
+    page.focus('a.box[data-key="unit:JX-CREDIT"]')
+    found, vp = box(page, "unit:JX-CREDIT"), viewport(page)
+    assert vp["x"] <= found["x"] and found["x"] + found["width"] <= vp["x"] + vp["width"]
+    assert vp["y"] <= found["y"] and found["y"] + found["height"] <= vp["y"] + vp["height"]
+    assert_clean(page, problems)
+
+
 def test_collapse_after_panning_and_zooming_keeps_the_box_in_place(
     page, live_server, hr, demo, problems
 ):
