@@ -389,7 +389,21 @@ def test_click_through_to_the_pages(page, live_server, hr, demo, problems, scree
     open_chart(page, live_server)
     url = page.url
     x, y = centre(box(page, "unit:JX-SALES"))
+    before = view(page)
     drag(page, (x, y), (60, 30))
+    # Dragging a box pans (no link drag-and-drop) and selects none of its text.
+    after = view(page)
+    assert (after[0] - before[0], after[1] - before[1]) == (
+        pytest.approx(60, abs=1),
+        pytest.approx(30, abs=1),
+    )
+    assert page.evaluate("window.getSelection().toString()") == ""
+    x, y = centre(box(page, "unit:JX-ADMIN"))
+    page.mouse.move(x - 30, y - 3)  # over its title's text
+    page.mouse.down()
+    page.mouse.move(x + 40, y + 10, steps=8)
+    page.mouse.up()
+    assert page.evaluate("window.getSelection().toString()") == ""
     target = centre(box(page, "unit:JX-FIN"))
     drag(page, empty_spot(page), (0, 0), steps=1)  # a click on the background: nothing
     start = empty_spot(page)
