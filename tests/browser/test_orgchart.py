@@ -149,6 +149,7 @@ def test_pan_zoom_and_fit(page, live_server, hr, demo, problems, screenshot):
     x1, y1, k1 = view(page)
     assert (x1 - x0, y1 - y0, k1) == (pytest.approx(150, abs=1), pytest.approx(80, abs=1), k0)
     assert "dragging" not in page.locator(".chart-viewport").get_attribute("class")
+    assert page.evaluate("window.getSelection().toString()") == ""  # a pan selects nothing
     screenshot("panned")
 
     # The wheel zooms in on the cursor: the drawing's point under it stays put.
