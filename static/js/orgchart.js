@@ -180,7 +180,9 @@
     var refocus = anchorKey && document.activeElement && canvas.contains(document.activeElement);
     if (anchorKey) {
       var old = frame.querySelector('[data-key="' + CSS.escape(anchorKey) + '"] rect[data-code]');
-      if (old) before = { x: old.x.baseVal.value * view.k + view.x, y: old.y.baseVal.value * view.k + view.y };
+      // On the screen, not in the viewport: what is above the viewport (the
+      // "found" message, the breadcrumb) may change height with the redraw.
+      if (old) before = old.getBoundingClientRect();
     }
     canvas.setAttribute("aria-busy", "true");
     return fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
@@ -191,11 +193,14 @@
         if (!fresh) throw new Error("no chart");
         canvas.replaceWith(document.importNode(fresh, true));
         var keep = { x: view.x, y: view.y, k: view.k };
-        if (before) {
-          var now = frame.querySelector('[data-key="' + CSS.escape(anchorKey) + '"] rect[data-code]');
-          if (now) { keep.x = before.x - now.x.baseVal.value * keep.k; keep.y = before.y - now.y.baseVal.value * keep.k; }
-        }
         setup(after ? null : keep);
+        var now = before && frame.querySelector('[data-key="' + CSS.escape(anchorKey) + '"] rect[data-code]');
+        if (now) {
+          var r = now.getBoundingClientRect();
+          view.x += before.left - r.left;
+          view.y += before.top - r.top;
+          apply();
+        }
         if (refocus) {
           var again = frame.querySelector('a.toggle[data-key="' + CSS.escape(anchorKey) + '"]');
           if (again) { quiet = true; again.focus({ preventScroll: true }); quiet = false; }

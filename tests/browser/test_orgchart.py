@@ -280,22 +280,38 @@ def test_keyboard_opens_and_closes_and_tabbing_pans(page, live_server, hr, demo,
     assert_clean(page, problems)
 
 
+@pytest.mark.parametrize(
+    "query, key, child",
+    [
+        ("kind=positions", "unit:ZZ", "unit:ZZ-HR"),
+        ("kind=units&orient=lr", "unit:JX", "unit:JX-SALES"),
+        ("kind=reporting&orient=lr&compact=0&q=JX-GM", "position:JX-GM", "position:JX-SALES-MGR"),
+    ],
+)
 def test_collapse_after_panning_and_zooming_keeps_the_box_in_place(
-    page, live_server, hr, demo, problems
+    page, live_server, hr, demo, problems, query, key, child
 ):
     login(page, live_server, "hr", "hr-pass-123")
-    open_chart(page, live_server, "?kind=positions")
+    open_chart(page, live_server, f"?{query}")
     drag(page, empty_spot(page), (80, 40))
     page.click("[data-zoom=zoom-in]")
-    before = box(page, "unit:ZZ")
-    page.click('a.toggle[data-action=close][data-key="unit:ZZ"]')
-    page.wait_for_selector('a.toggle[data-action=open][data-key="unit:ZZ"]')
-    after = box(page, "unit:ZZ")
+    before = box(page, key)
+    page.click(f'a.toggle[data-action=close][data-key="{key}"]')
+    page.wait_for_selector(f'a.toggle[data-action=open][data-key="{key}"]')
+    after = box(page, key)
     assert (after["x"], after["y"]) == (
         pytest.approx(before["x"], abs=2),
         pytest.approx(before["y"], abs=2),
     )
-    assert "unit:ZZ-HR" not in keys(page)
+    assert child not in keys(page)
+    page.click(f'a.toggle[data-action=open][data-key="{key}"]')
+    page.wait_for_selector(f'a.toggle[data-action=close][data-key="{key}"]')
+    assert child in keys(page)
+    again = box(page, key)
+    assert (again["x"], again["y"]) == (
+        pytest.approx(before["x"], abs=2),
+        pytest.approx(before["y"], abs=2),
+    )
     assert_clean(page, problems)
 
 
