@@ -87,12 +87,19 @@
     if (!p.viewport || frame.querySelector(".chart-zoom")) return;
     var bar = document.createElement("div");
     bar.className = "chart-zoom";
-    [["+", "zoom-in", frame.dataset.zoomIn || "Zoom in"], ["−", "zoom-out", "Zoom out"], ["⤢", "fit", "Fit"], ["1:1", "reset", "Actual size"]].forEach(function (b) {
+    // Names in the page's language (zh-hans, zh-hant, en): the buttons show only symbols.
+    var lang = document.documentElement.lang;
+    var names = lang === "zh-hant" ? ["放大", "縮小", "適應視窗", "實際大小"]
+      : lang.indexOf("zh") === 0 ? ["放大", "缩小", "适应窗口", "实际大小"]
+        : ["Zoom in", "Zoom out", "Fit", "Actual size"];
+    bar.setAttribute("role", "toolbar");
+    [["+", "zoom-in"], ["−", "zoom-out"], ["⤢", "fit"], ["1:1", "reset"]].forEach(function (b, i) {
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = b[0];
       button.dataset.zoom = b[1];
-      button.title = document.documentElement.lang.indexOf("zh") === 0 ? { "zoom-in": "放大", "zoom-out": "缩小", fit: "适应窗口", reset: "实际大小" }[b[1]] : b[2];
+      button.title = names[i];
+      button.setAttribute("aria-label", names[i]);  // a screen reader would read "+" or "⤢"
       bar.appendChild(button);
     });
     frame.insertBefore(bar, frame.firstChild);

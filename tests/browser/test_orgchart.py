@@ -201,6 +201,10 @@ def test_pan_zoom_and_fit(page, live_server, hr, demo, problems, screenshot):
     assert drawing["width"] >= vp["width"] * 0.9 or drawing["height"] >= vp["height"] * 0.9
     page.set_viewport_size({"width": 1280, "height": 900})
 
+    names = page.eval_on_selector_all(
+        ".chart-zoom [data-zoom]", "bs => bs.map(b => b.getAttribute('aria-label'))"
+    )
+    assert names == ["放大", "缩小", "适应窗口", "实际大小"]
     # 1:1 shows the drawing at its real size.
     x6, y6, k6 = view(page)
     page.click("[data-zoom=reset]")
