@@ -139,12 +139,11 @@
     drag = null;
     var p = parts();
     if (p.viewport) p.viewport.classList.remove("dragging");
-    // The click that ends a drag comes in this same task; a later one (the
-    // keyboard's Enter on a box, say) is a real click.
-    if (moved) setTimeout(function () { moved = false; }, 0);
   });
   frame.addEventListener("click", function (event) {
-    if (moved && event.target.closest(".chart-viewport")) { event.preventDefault(); event.stopPropagation(); moved = false; }
+    // Only a pointer's click ends a drag: a drag let go outside the chart has
+    // none, and the keyboard's (Enter on a box: detail 0) is always a click.
+    if (moved && event.detail && event.target.closest(".chart-viewport")) { event.preventDefault(); event.stopPropagation(); moved = false; }
   }, true);
   frame.addEventListener("wheel", function (event) {
     var p = parts();
@@ -220,7 +219,7 @@
 
   frame.addEventListener("click", function (event) {
     var toggle = event.target.closest("a.toggle");
-    if (!toggle || moved) return;
+    if (!toggle) return;  // a drag's click was stopped above
     event.preventDefault();
     load(toggle.getAttribute("href"), toggle.dataset.key);
   });
