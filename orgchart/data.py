@@ -228,6 +228,7 @@ class Built:
     found: object = None  # what a search found: a Unit or a Post
     missing_root: bool = False
     path: list = field(default_factory=list)  # the root's or focus's ancestors
+    target: object = None  # the root or focus itself (a Unit or a Post), for the breadcrumb
 
 
 def _staffing(headcount, holders):
@@ -524,6 +525,7 @@ class _Builder:
                 return built
             tops = [root]
             built.path = self._ancestors(root)
+            built.target = root
         if o.focus:
             target = lookup.get(o.focus)
             if target is None:
@@ -538,6 +540,7 @@ class _Builder:
             else:
                 tops = [target]
             built.path = path
+            built.target = target
         if o.q:
             found = self._search(o.q)
             built.found = found
@@ -555,6 +558,7 @@ class _Builder:
                     # Outside the drawn root: draw from the top instead.
                     tops = [chain[0]] if chain else [found]
                     built.path = []
+                    built.target = None
         if o.kind == "reporting" and not o.vacancies and not (o.root or o.focus):
             tops = [t for t in tops if t.holders or self._has_filled_below(t)]
         open_codes = self._visible(tops)

@@ -24,6 +24,10 @@ def _missing(options):
     return _("No unit or position has the code %(code)s.") % {"code": options.root or options.focus}
 
 
+def _label(item):
+    return (getattr(item, "name", None) or getattr(item, "title", "")) if item else ""
+
+
 def _chart_context(request):
     form = ChartForm.from_query(request.GET)
     error, status = "", 200
@@ -63,6 +67,10 @@ def _chart_context(request):
         "export_query": options.query(open=[], closed=[]),
         "reset_query": options.query(open=[], closed=[], focus="", root=""),
         "boxes": len(drawing.boxes) if drawing else 0,
+        # A Unit has a name, a Post a title; the template cannot choose (a filter
+        # argument that does not exist raises VariableDoesNotExist: a 500).
+        "found_name": _label(built.found),
+        "target_name": _label(built.target) or options.root or options.focus,
     }
 
 

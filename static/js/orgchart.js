@@ -29,9 +29,14 @@
   function setup(keep) {
     var p = parts();
     if (!p.svg) return;
-    var drawing = size(p.svg);
-    p.svg.dataset.width = drawing.w;
-    p.svg.dataset.height = drawing.h;
+    // The drawing's own size, read once: after this the svg's width, height and
+    // viewBox describe the window onto it (a resize or print would re-read those).
+    if (!p.svg.dataset.width) {
+      var own = size(p.svg);
+      p.svg.dataset.width = own.w;
+      p.svg.dataset.height = own.h;
+    }
+    var drawing = { w: Number(p.svg.dataset.width), h: Number(p.svg.dataset.height) };
     var cw = p.viewport.clientWidth, ch = p.viewport.clientHeight;
     p.svg.setAttribute("viewBox", "0 0 " + cw + " " + ch);
     p.svg.setAttribute("width", "100%");
@@ -82,12 +87,19 @@
     if (!p.viewport || frame.querySelector(".chart-zoom")) return;
     var bar = document.createElement("div");
     bar.className = "chart-zoom";
-    [["+", "zoom-in", frame.dataset.zoomIn || "Zoom in"], ["−", "zoom-out", "Zoom out"], ["⤢", "fit", "Fit"], ["1:1", "reset", "Actual size"]].forEach(function (b) {
+    // Names in the page's language (zh-hans, zh-hant, en): the buttons show only symbols.
+    var lang = document.documentElement.lang;
+    var names = lang === "zh-hant" ? ["放大", "縮小", "適應視窗", "實際大小"]
+      : lang.indexOf("zh") === 0 ? ["放大", "缩小", "适应窗口", "实际大小"]
+        : ["Zoom in", "Zoom out", "Fit", "Actual size"];
+    bar.setAttribute("role", "toolbar");
+    [["+", "zoom-in"], ["−", "zoom-out"], ["⤢", "fit"], ["1:1", "reset"]].forEach(function (b, i) {
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = b[0];
       button.dataset.zoom = b[1];
-      button.title = document.documentElement.lang.indexOf("zh") === 0 ? { "zoom-in": "放大", "zoom-out": "缩小", fit: "适应窗口", reset: "实际大小" }[b[1]] : b[2];
+      button.title = names[i];
+      button.setAttribute("aria-label", names[i]);  // a screen reader would read "+" or "⤢"
       bar.appendChild(button);
     });
     frame.insertBefore(bar, frame.firstChild);
@@ -101,11 +113,11 @@
     if (button.dataset.zoom === "zoom-in") zoomAt(1.25, cx, cy);
     else if (button.dataset.zoom === "zoom-out") zoomAt(0.8, cx, cy);
     else if (button.dataset.zoom === "fit") fit();
-    else { view.k = 1; apply(); }
+    else zoomAt(1 / view.k, cx, cy);  // 1:1 about the centre, not the drawing's corner
   });
 
   // Pan by dragging; a drag is not a click on the box under it.
-  var drag = null, moved = false;
+  var drag = null, moved = false, quiet = false;
   frame.addEventListener("pointerdown", function (event) {
     var p = parts();
     if (!p.viewport || !p.viewport.contains(event.target) || event.button !== 0) return;
@@ -129,15 +141,32 @@
     if (p.viewport) p.viewport.classList.remove("dragging");
   });
   frame.addEventListener("click", function (event) {
-    if (moved && event.target.closest(".chart-viewport")) { event.preventDefault(); event.stopPropagation(); moved = false; }
+    // Only a pointer's click ends a drag: a drag let go outside the chart has
+    // none, and the keyboard's (Enter on a box: detail 0) is always a click.
+    if (moved && event.detail && event.target.closest(".chart-viewport")) { event.preventDefault(); event.stopPropagation(); moved = false; }
   }, true);
   frame.addEventListener("wheel", function (event) {
     var p = parts();
     if (!p.viewport || !p.viewport.contains(event.target)) return;
     event.preventDefault();
     var r = p.viewport.getBoundingClientRect();
-    zoomAt(event.deltaY < 0 ? 1.15 : 1 / 1.15, event.clientX - r.left, event.clientY - r.top);
+    // The drawing starts inside the viewport's border.
+    var x = event.clientX - r.left - p.viewport.clientLeft, y = event.clientY - r.top - p.viewport.clientTop;
+    zoomAt(event.deltaY < 0 ? 1.15 : 1 / 1.15, x, y);
   }, { passive: false });
+  // Tabbing to a box outside the window: bring it into view (the svg clips its
+  // content, so the browser cannot scroll to it). Not for a mouse's focus: the
+  // pan would move the box from under the pointer before the click.
+  frame.addEventListener("focusin", function (event) {
+    var p = parts();
+    if (drag || quiet || !p.viewport || !p.viewport.contains(event.target)) return;
+    var el = event.target.closest("[data-key]");
+    var rect = el && frame.querySelector('.box[data-key="' + CSS.escape(el.dataset.key) + '"] > rect[data-code]');
+    if (!rect) return;
+    var r = rect.getBoundingClientRect(), v = p.viewport.getBoundingClientRect();
+    if (r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom) return;
+    centreOn(rect);
+  });
   frame.addEventListener("keydown", function (event) {
     var p = parts();
     if (!p.viewport || event.target !== p.viewport) return;
@@ -153,9 +182,13 @@
   function load(url, anchorKey, after) {
     var canvas = frame.querySelector(".chart-canvas");
     var before = null;
+    // Opened from the keyboard: the new chart's button keeps the focus.
+    var refocus = anchorKey && document.activeElement && canvas.contains(document.activeElement);
     if (anchorKey) {
       var old = frame.querySelector('[data-key="' + CSS.escape(anchorKey) + '"] rect[data-code]');
-      if (old) before = { x: old.x.baseVal.value * view.k + view.x, y: old.y.baseVal.value * view.k + view.y };
+      // On the screen, not in the viewport: what is above the viewport (the
+      // "found" message, the breadcrumb) may change height with the redraw.
+      if (old) before = old.getBoundingClientRect();
     }
     canvas.setAttribute("aria-busy", "true");
     return fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
@@ -166,11 +199,18 @@
         if (!fresh) throw new Error("no chart");
         canvas.replaceWith(document.importNode(fresh, true));
         var keep = { x: view.x, y: view.y, k: view.k };
-        if (before) {
-          var now = frame.querySelector('[data-key="' + CSS.escape(anchorKey) + '"] rect[data-code]');
-          if (now) { keep.x = before.x - now.x.baseVal.value * keep.k; keep.y = before.y - now.y.baseVal.value * keep.k; }
-        }
         setup(after ? null : keep);
+        var now = before && frame.querySelector('[data-key="' + CSS.escape(anchorKey) + '"] rect[data-code]');
+        if (now) {
+          var r = now.getBoundingClientRect();
+          view.x += before.left - r.left;
+          view.y += before.top - r.top;
+          apply();
+        }
+        if (refocus) {
+          var again = frame.querySelector('a.toggle[data-key="' + CSS.escape(anchorKey) + '"]');
+          if (again) { quiet = true; again.focus({ preventScroll: true }); quiet = false; }
+        }
         history.replaceState(null, "", url);
         if (after) after();
       })
@@ -179,7 +219,7 @@
 
   frame.addEventListener("click", function (event) {
     var toggle = event.target.closest("a.toggle");
-    if (!toggle || moved) return;
+    if (!toggle) return;  // a drag's click was stopped above
     event.preventDefault();
     load(toggle.getAttribute("href"), toggle.dataset.key);
   });

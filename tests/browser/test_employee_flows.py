@@ -21,6 +21,7 @@ def deep_org(org):
 def test_chart_to_department_to_position(page, live_server, employee, deep_org, screenshot):
     login(page, live_server, "emp", "emp-pass-123")
     assert page.url.endswith("/chart/")
+    page.goto(f"{live_server.url}/chart/list/")  # the list; /chart/ is the drawn chart
     page.click("a.unit-name:text('销售部')")
     page.wait_for_url("**/departments/SALES/")
     assert page.locator("h1").inner_text().startswith("销售部")
@@ -42,6 +43,7 @@ def test_expanding_a_deep_unit_fetches_its_subtree(
     # As in a large organisation: the chart renders only what fits its budget.
     monkeypatch.setattr("browse.views.departments.CHART_UNIT_BUDGET", 3)
     login(page, live_server, "emp", "emp-pass-123")
+    page.goto(f"{live_server.url}/chart/list/")
     assert page.locator("a.unit-name:text('华东组')").count() == 0
     more = page.locator("details.more[data-subtree='/chart/subtree/SALES/'] > summary")
     more.click()  # opens, and the script fetches the sub-units
@@ -126,10 +128,11 @@ def test_the_flows_work_with_javascript_off(chromium, live_server, employee, dee
     page.set_default_timeout(10_000)
     try:
         login(page, live_server, "emp", "emp-pass-123")
+        page.goto(f"{live_server.url}/chart/list/")
         # A unit at the edge of the chart: without the script its sub-units are a link away.
         page.click("details.more[data-subtree='/chart/subtree/SALES/'] > summary")
-        page.click("a.subtree-link[href='/chart/?root=SALES']")
-        page.wait_for_url("**/chart/?root=SALES")
+        page.click("a.subtree-link[href='/chart/list/?root=SALES']")
+        page.wait_for_url("**/chart/list/?root=SALES")
         page.click("a.unit-name:text('华东组')")
         page.wait_for_url("**/departments/TEAM/")
         page.fill("#site-search", "销售部的职责是什么")
