@@ -21,7 +21,7 @@ _WIDE = set("mwMW%@")
 _CAPS = set("ABCDEFGHJKLNOPQRSTUVXYZ&")
 
 # Characters a line may not start with (标点禁则): they stick to the line before.
-_NO_LINE_START = set("，。、；：！？）》」』】〕…,.;:!?)]}%·～—")
+_NO_LINE_START = set("，。、；：！？）》」』】〕…,.;:!?)]}%～—")
 # Characters a line may not end with: they move to the next line.
 _NO_LINE_END = set("（《「『【〔([{")
 
@@ -151,6 +151,9 @@ def _wrap_lines(text, size, limit, max_lines):
         line_w = width(line, size)
     if line.strip():
         lines.append(line.rstrip())
+    # " · " separates items: where a line breaks beside one, it goes.
+    lines = [_unseparated(one) for one in lines]
+    lines = [one for one in lines if one]
     if len(lines) > max_lines:
         kept = lines[:max_lines]
         last = kept[-1]
@@ -159,6 +162,15 @@ def _wrap_lines(text, size, limit, max_lines):
         kept[-1] = last.rstrip() + ELLIPSIS
         return kept
     return lines
+
+
+def _unseparated(line):
+    line = line.strip()
+    if line.endswith("·"):
+        line = line[:-1].rstrip()
+    if line.startswith("·"):
+        line = line[1:].lstrip()
+    return line
 
 
 def fit(text, size, limit):

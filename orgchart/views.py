@@ -25,7 +25,7 @@ def _missing(options):
 
 
 def _label(item):
-    return (getattr(item, "name", None) or getattr(item, "title", "")) if item else ""
+    return item.label if item else ""
 
 
 def _chart_context(request):

@@ -87,11 +87,10 @@
     if (!p.viewport || frame.querySelector(".chart-zoom")) return;
     var bar = document.createElement("div");
     bar.className = "chart-zoom";
-    // Names in the page's language (zh-hans, zh-hant, en): the buttons show only symbols.
-    var lang = document.documentElement.lang;
-    var names = lang === "zh-hant" ? ["放大", "縮小", "適應視窗", "實際大小"]
-      : lang.indexOf("zh") === 0 ? ["放大", "缩小", "适应窗口", "实际大小"]
-        : ["Zoom in", "Zoom out", "Fit", "Actual size"];
+    // Names in the page's language, from the template's translations: the
+    // buttons show only symbols.
+    var d = frame.dataset;
+    var names = [d.zoomIn || "+", d.zoomOut || "−", d.zoomFit || "⤢", d.zoomReset || "1:1"];
     bar.setAttribute("role", "toolbar");
     [["+", "zoom-in"], ["−", "zoom-out"], ["⤢", "fit"], ["1:1", "reset"]].forEach(function (b, i) {
       var button = document.createElement("button");
