@@ -13,6 +13,8 @@ from orgchart.forms import ChartForm, ExportForm, first_error
 from orgchart.layout import lay_out
 from orgchart.svg import render_svg
 
+SCREEN_MAX_BOXES = 5000  # a page drawing more is slow to send and to pan
+
 TABS = [
     ("units", gettext_lazy("Units")),
     ("positions", gettext_lazy("Units with positions")),
@@ -40,6 +42,18 @@ def _chart_context(request):
     if built.missing_root:
         error, status = _missing(options), 404
         options.root = options.focus = ""
+        built = build_chart(options, base_url=request.path)
+    if options.depth is not None and built.chart.count_boxes() > SCREEN_MAX_BOXES:
+        # Too much for a page: the first view instead, and a word about exports.
+        error, status = (
+            _(
+                "%(count)s boxes are too many to draw on screen (at most %(max)s): "
+                "showing the first levels. The export menu draws them all."
+            )
+            % {"count": built.chart.count_boxes(), "max": SCREEN_MAX_BOXES},
+            200,
+        )
+        options.depth = None
         built = build_chart(options, base_url=request.path)
     svg = drawing = None
     if built.chart.roots:

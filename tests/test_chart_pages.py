@@ -254,3 +254,12 @@ def test_once_committed_the_organisation_is_read_once_per_generation(
     Department.objects.filter(code="R1").update(name="改名后的部门")
     page = soup(client.get("/"))
     assert "改名后的部门" in page.select_one("svg.orgchart").get_text()
+
+
+def test_too_many_levels_for_the_screen_fall_back_to_the_first_view(client, employee):
+    chart_shapes.random_org(2000, per_unit=3)
+    client.force_login(employee)
+    response = client.get("/chart/", {"kind": "reporting", "depth": "50"})
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "too many to draw on screen" in page.select_one(".chart-error").get_text()
+    assert 1 <= len(boxes(page)) <= 2 * SCREEN_BUDGET
