@@ -108,3 +108,17 @@ def export(options, fmt="svg", paper="A4", landscape=False, mode="fit", width=No
         except ValueError as error:
             raise ExportError(str(error)) from error
     return content, CONTENT_TYPES[fmt], f"{name}.{fmt}"
+
+
+def export_form(form, stream=False):
+    """``export`` of what a valid ``orgchart.forms.ExportForm`` asks for."""
+    d = form.cleaned_data
+    return export(
+        form.options(budget=None),
+        fmt=d["format"],
+        paper=d["paper"],
+        landscape=d["landscape"],
+        mode=d["mode"],
+        width=d.get("width"),
+        stream=stream,
+    )

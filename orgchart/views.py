@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orgchart.data import SCREEN_BUDGET, ChartOptions, build_chart
-from orgchart.export import ExportError, export
+from orgchart.export import ExportError, export_form
 from orgchart.forms import ChartForm, ExportForm, first_error
 from orgchart.layout import lay_out
 from orgchart.svg import render_svg
@@ -101,17 +101,8 @@ def chart_export(request):
         return render(
             request, "orgchart/export_error.html", {"error": first_error(form)}, status=400
         )
-    d = form.cleaned_data
     try:
-        content, content_type, name = export(
-            form.options(budget=None),
-            fmt=d["format"],
-            paper=d["paper"],
-            landscape=d["landscape"],
-            mode=d["mode"],
-            width=d.get("width"),
-            stream=True,
-        )
+        content, content_type, name = export_form(form, stream=True)
     except ExportError as error:
         return render(request, "orgchart/export_error.html", {"error": str(error)}, status=400)
     if isinstance(content, bytes):

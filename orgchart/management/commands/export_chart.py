@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from orgchart.export import ExportError, export
+from orgchart.export import ExportError, export_form
 from orgchart.forms import ExportForm, first_error
 
 
@@ -53,16 +53,8 @@ class Command(BaseCommand):
         form = ExportForm.from_query(query)
         if not form.is_valid():
             raise CommandError(first_error(form))
-        d = form.cleaned_data
         try:
-            content, _type, _name = export(
-                form.options(budget=None),
-                fmt=d["format"],
-                paper=d["paper"],
-                landscape=d["landscape"],
-                mode=d["mode"],
-                width=d.get("width"),
-            )
+            content, _type, _name = export_form(form)
         except ExportError as error:
             raise CommandError(str(error)) from error
         try:
