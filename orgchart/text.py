@@ -73,10 +73,27 @@ def width(text, size):
     return total * size * SAFETY
 
 
+_SHORT_GROUP = 6  # a full-width bracket closed within this many characters stays whole
+
+
 def _tokens(text):
-    """Break opportunities: a Latin word with its trailing spaces, or one CJK character."""
+    """Break opportunities: a Latin word with its trailing spaces, one CJK
+    character, or a short full-width bracket such as （空缺）, kept whole."""
     token = ""
-    for char in text:
+    skip = 0
+    for index, char in enumerate(text):
+        if skip:
+            skip -= 1
+            continue
+        if char == "（":
+            end = text.find("）", index, index + _SHORT_GROUP + 2)
+            if end > index:
+                if token:
+                    yield token
+                    token = ""
+                yield text[index : end + 1]
+                skip = end - index
+                continue
         wide = unicodedata.east_asian_width(char) in ("W", "F")
         if wide:
             if token:
