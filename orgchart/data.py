@@ -36,6 +36,7 @@ MAX_DEPTH = 50
 SCREEN_BUDGET = 300  # boxes on the first view; more open on demand
 MEMBERS_ON_SCREEN = 40  # positions drawn inside one unit on screen
 MAX_CODES = 200  # open/closed codes carried in one URL
+CHILDREN_ON_SCREEN = 200  # children of one box drawn on screen; the rest a page on
 
 
 @dataclass
@@ -188,6 +189,7 @@ class ChartOptions:
     q: str = ""
     focus: str = ""  # a unit or position code: its path up, then ``depth`` levels down
     budget: int | None = SCREEN_BUDGET  # None: everything (exports)
+    start: int = 0  # the first of the root's children drawn, when it has more than a screen
 
     def query(self, **changes):
         """These options as a query string, with ``changes`` applied."""
@@ -203,6 +205,7 @@ class ChartOptions:
             "open": self.opened,
             "closed": self.closed,
             "focus": self.focus,
+            "start": self.start,
         }
         values.update(changes)
         defaults = ChartOptions()
@@ -228,6 +231,7 @@ class Built:
     found: object = None  # what a search found: a Unit or a Post
     missing_root: bool = False
     path: list = field(default_factory=list)  # the root's or focus's ancestors
+    paging: tuple | None = None  # (first, last, of): the root's children on this page
     target: object = None  # the root or focus itself (a Unit or a Post), for the breadcrumb
 
 
@@ -276,6 +280,8 @@ class _Builder:
         self.highlight = None
         self.base_url = None  # the page's URL: toggles link to it
         self._filled = None  # positions with a holder somewhere below them
+        self.on_path = set()  # ids of the items on the way to a search hit or focus
+        self.paging = None  # (first, last, of) children of the root on this page
 
     # -- the tree to draw ------------------------------------------------------
 
@@ -344,11 +350,18 @@ class _Builder:
             kids = [k for k in kids if k.holders or self._has_filled_below(k)]
         node.child_count = len(kids)
         drawn = []
+        next_page = None
         if item.code in open_codes:
             only = self.only_child.get(item.code)
             drawn = [k for k in kids if only is None or k is only]
+            if self.o.budget is not None and len(drawn) > CHILDREN_ON_SCREEN:
+                drawn, next_page = self._page_of(item, drawn)
         node.highlight = self.highlight is item
-        if self.base_url is not None and kids:
+        if self.base_url is not None and next_page is not None:
+            # More children than a screen holds: the button shows the next ones.
+            change = {"root": item.code, "start": next_page, "open": [], "closed": [], "focus": ""}
+            node.toggle_href = f"{self.base_url}?{self.o.query(**change)}"
+        elif self.base_url is not None and kids:
             if drawn and len(drawn) == len(kids):
                 change = {
                     "open": [c for c in self.o.opened if c != item.code],
@@ -361,6 +374,20 @@ class _Builder:
                 }
             node.toggle_href = f"{self.base_url}?{self.o.query(**change)}"
         return node, drawn
+
+    def _page_of(self, item, kids):
+        """The children of ``item`` drawn on screen: CHILDREN_ON_SCREEN of them
+        from the page's start (for the root), and any on the way to a search hit.
+        Returns them and where the next page starts (None: no next page)."""
+        start = self.o.start if item.code == self.o.root else 0
+        start = max(0, min(start, len(kids) - 1))
+        end = start + CHILDREN_ON_SCREEN
+        page = kids[start:end]
+        chosen = {id(k) for k in page}
+        page += [k for k in kids if id(k) in self.on_path and id(k) not in chosen]
+        if item.code == self.o.root:
+            self.paging = (start, min(end, len(kids)), len(kids))
+        return page, (end if end < len(kids) else None)
 
     def _has_filled_below(self, post):
         """Whether anyone holds a position below ``post`` (worked out once for all)."""
@@ -537,6 +564,7 @@ class _Builder:
                 for parent, child in zip(path, [*path[1:], target], strict=True):
                     self.force_open.add(parent.code)
                     self.only_child[parent.code] = child
+                    self.on_path.add(id(child))
             else:
                 tops = [target]
             built.path = path
@@ -554,6 +582,7 @@ class _Builder:
                         pass
                 for item in chain:
                     self.force_open.add(item.code)
+                self.on_path |= {id(item) for item in chain} | {id(found)}
                 if not any(t is found or t in chain for t in tops):
                     # Outside the drawn root: draw from the top instead.
                     tops = [chain[0]] if chain else [found]
@@ -622,6 +651,7 @@ def build_chart(options, snap=None, base_url=None):
     builder.base_url = base_url
     with paused_gc():
         built = builder.build()
+    built.paging = builder.paging
     built.chart.title = title(options.kind)
     return built
 

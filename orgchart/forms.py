@@ -80,6 +80,7 @@ class ChartForm(forms.Form):
         required=False,
     )
     q = forms.CharField(label=_("Find"), max_length=100, required=False, strip=True)
+    start = forms.IntegerField(min_value=0, max_value=10**7, required=False)
     open = _Codes(required=False)
     closed = _Codes(required=False)
 
@@ -106,6 +107,7 @@ class ChartForm(forms.Form):
             q=d.get("q") or "",
             focus=d.get("focus") or "",
             budget=budget,
+            start=d.get("start") or 0,
         )
 
 

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orgchart.data import SCREEN_BUDGET, ChartOptions, build_chart
+from orgchart.data import CHILDREN_ON_SCREEN, SCREEN_BUDGET, ChartOptions, build_chart
 from orgchart.export import ExportError, export_form
 from orgchart.forms import ChartForm, ExportForm, first_error
 from orgchart.layout import lay_out
@@ -65,6 +65,17 @@ def _chart_context(request):
         )
         # render_svg escapes every value it writes (orgchart/svg.py, tests/test_xss.py).
         svg = SafeString(render_svg(drawing, standalone=False, interactive=True))
+    paging = None
+    if built.paging:
+        first, last, total = built.paging
+        step = CHILDREN_ON_SCREEN
+        paging = {
+            "first": first + 1,
+            "last": last,
+            "total": total,
+            "previous": options.query(start=max(first - step, 0)) if first else None,
+            "next": options.query(start=last) if last < total else None,
+        }
     tabs = [
         (kind, label, options.query(kind=kind, root="", focus="", open=[], closed=[]))
         for kind, label in TABS
@@ -81,6 +92,7 @@ def _chart_context(request):
         "export_query": options.query(open=[], closed=[]),
         "reset_query": options.query(open=[], closed=[], focus="", root=""),
         "boxes": len(drawing.boxes) if drawing else 0,
+        "paging": paging,
         # A Unit has a name, a Post a title; the template cannot choose (a filter
         # argument that does not exist raises VariableDoesNotExist: a 500).
         "found_name": _label(built.found),

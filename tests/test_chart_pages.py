@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 
 from departments.models import Department
-from orgchart.data import SCREEN_BUDGET
+from orgchart.data import CHILDREN_ON_SCREEN, SCREEN_BUDGET
 from positions.models import DottedLine, Position
 from tests import chart_shapes
 from tests.pages import soup
@@ -263,3 +263,28 @@ def test_too_many_levels_for_the_screen_fall_back_to_the_first_view(client, empl
     page = BeautifulSoup(response.content, "html.parser")
     assert "too many to draw on screen" in page.select_one(".chart-error").get_text()
     assert 1 <= len(boxes(page)) <= 2 * SCREEN_BUDGET
+
+
+def test_ten_thousand_reports_to_one_position_are_drawn_a_screen_at_a_time(client, employee):
+    unit = chart_shapes.units([("ONE", "共享中心", None)])["ONE"]
+    boss = Position.objects.create(code="BOSS", title="中心总监", department=unit, is_head=True)
+    Position.objects.bulk_create(
+        [
+            Position(code=f"S{i:05}", title=f"专员{i}", department=unit, reports_to=boss)
+            for i in range(10000)
+        ]
+    )
+    client.force_login(employee)
+    response = client.get("/chart/", {"kind": "reporting"})
+    page = soup(response)
+    drawn = boxes(page, "position")
+    assert len(drawn) == 1 + CHILDREN_ON_SCREEN  # not 10,001 boxes
+    assert len(response.content) < 1_000_000
+    toggle = page.select_one('a.toggle[data-key="position:BOSS"]')
+    assert toggle.get_text() == f"+{10000 - CHILDREN_ON_SCREEN}"
+    nxt = soup(client.get(toggle["href"]))
+    assert "S00200" in boxes(nxt) and "S00000" not in boxes(nxt)
+    assert "201–400" in nxt.select_one(".chart-paging").get_text()
+    # A search finds one far down the list and draws it, highlighted.
+    found = soup(client.get("/chart/", {"kind": "reporting", "q": "专员9876"}))
+    assert found.select_one(".box.highlight rect")["data-code"] == "S09876"
