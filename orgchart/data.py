@@ -379,13 +379,15 @@ class _Builder:
         """The children of ``item`` drawn on screen: CHILDREN_ON_SCREEN of them
         from the page's start (for the root), and any on the way to a search hit.
         Returns them and where the next page starts (None: no next page)."""
-        start = self.o.start if item.code == self.o.root else 0
+        # item None: the tops themselves, paged when no root is chosen.
+        mine = item is None or item.code == self.o.root
+        start = self.o.start if mine else 0
         start = max(0, min(start, len(kids) - 1))
         end = start + CHILDREN_ON_SCREEN
         page = kids[start:end]
         chosen = {id(k) for k in page}
         page += [k for k in kids if id(k) in self.on_path and id(k) not in chosen]
-        if item.code == self.o.root:
+        if mine:
             self.paging = (start, min(end, len(kids)), len(kids))
         return page, (end if end < len(kids) else None)
 
@@ -590,6 +592,9 @@ class _Builder:
                     built.target = None
         if o.kind == "reporting" and not o.vacancies and not (o.root or o.focus):
             tops = [t for t in tops if t.holders or self._has_filled_below(t)]
+        if o.budget is not None and len(tops) > CHILDREN_ON_SCREEN and not (o.root or o.focus):
+            # Thousands of top units (or positions reporting to nobody): a screen of them.
+            tops, _next = self._page_of(None, tops)
         open_codes = self._visible(tops)
         if o.focus and o.depth is not None:
             open_codes |= self._below(lookup[o.focus], o.depth)

@@ -288,3 +288,15 @@ def test_ten_thousand_reports_to_one_position_are_drawn_a_screen_at_a_time(clien
     # A search finds one far down the list and draws it, highlighted.
     found = soup(client.get("/chart/", {"kind": "reporting", "q": "专员9876"}))
     assert found.select_one(".box.highlight rect")["data-code"] == "S09876"
+
+
+def test_thousands_of_top_units_are_drawn_a_screen_at_a_time(client, employee):
+    chart_shapes.units([(f"T{i:04}", f"独立单位{i}", None) for i in range(1000)])
+    client.force_login(employee)
+    page = soup(client.get("/"))
+    assert boxes(page) == [f"T{i:04}" for i in range(CHILDREN_ON_SCREEN)]
+    paging = page.select_one(".chart-paging")
+    assert "1–200" in paging.get_text()
+    last = soup(client.get("/chart/", {"start": "800"}))
+    assert boxes(last)[-1] == "T0999"
+    assert "801–1000" in last.select_one(".chart-paging").get_text()
