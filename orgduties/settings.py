@@ -123,21 +123,38 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # that database triggers change on every write (storage.generation), so an
 # entry is never stale. Each process keeps its own by default; "file" shares
 # one folder (CACHE_LOCATION) between the workers of one server.
-CACHE_BACKEND = envchoice("CACHE_BACKEND", "locmem", ["locmem", "file", "dummy"])
+# The cache: per process (locmem, the default), a shared folder (file), none
+# (dummy), or Redis shared by every app server (redis; core.cache keeps pages
+# rendering, uncached, while Redis is away).
+CACHE_BACKEND = envchoice("CACHE_BACKEND", "locmem", ["locmem", "file", "dummy", "redis"])
+_CACHE_LOCATIONS = {"file": "", "redis": "redis://127.0.0.1:6379/0"}
 CACHES = {
     "default": {
         "BACKEND": {
             "locmem": "django.core.cache.backends.locmem.LocMemCache",
             "file": "django.core.cache.backends.filebased.FileBasedCache",
             "dummy": "django.core.cache.backends.dummy.DummyCache",
+            "redis": "core.cache.ResilientRedisCache",
         }[CACHE_BACKEND],
-        "LOCATION": envstr("CACHE_LOCATION", "orgduties" if CACHE_BACKEND != "file" else ""),
+        "LOCATION": envstr("CACHE_LOCATION", _CACHE_LOCATIONS.get(CACHE_BACKEND, "orgduties")),
         "TIMEOUT": envint("CACHE_TIMEOUT", 3600, minimum=1),
-        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2000, minimum=10)},
+        "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "orgduties"),
+        "OPTIONS": (
+            {}
+            if CACHE_BACKEND == "redis"
+            else {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2000, minimum=10)}
+        ),
     }
 }
 if CACHE_BACKEND == "file" and not CACHES["default"]["LOCATION"]:
     raise ImproperlyConfigured("CACHE_LOCATION (a folder) must be set when CACHE_BACKEND=file")
+if CACHE_BACKEND == "redis" and not CACHES["default"]["LOCATION"].startswith(
+    ("redis://", "rediss://", "unix://")
+):
+    raise ImproperlyConfigured(
+        "CACHE_LOCATION must be a redis:// URL when CACHE_BACKEND=redis, "
+        "e.g. redis://127.0.0.1:6379/0"
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

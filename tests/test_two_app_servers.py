@@ -11,6 +11,7 @@ made for the test.
 """
 
 import os
+import pickle
 import re
 import secrets
 import socket
@@ -22,6 +23,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+
+from tests.redis_server import redis_server  # noqa: F401 - the fixture
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -47,6 +50,18 @@ def _database_url(tmp_path):
 
 @pytest.fixture
 def servers(tmp_path):
+    yield from _servers(tmp_path)
+
+
+@pytest.fixture
+def redis_servers(tmp_path, redis_server):  # noqa: F811
+    """The two servers, sharing a cache on a private redis-server."""
+    extra = {"CACHE_BACKEND": "redis", "CACHE_LOCATION": redis_server.url}
+    for ports in _servers(tmp_path, extra):
+        yield ports, redis_server
+
+
+def _servers(tmp_path, extra=None):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "orgduties.settings",
@@ -60,6 +75,7 @@ def servers(tmp_path):
         "GUNICORN_ACCESS_LOG": "",
         "GUNICORN_LOG_LEVEL": "warning",
         "LOGIN_FAILURE_LIMIT": "3",
+        **(extra or {}),
     }
     manage = [sys.executable, "manage.py"]
     if connection.vendor != "postgresql":
@@ -181,3 +197,21 @@ def test_two_app_servers_share_sessions_csrf_data_and_lockouts(servers):
     assert results[:2] == [200, 200]
     assert results[2] == 429
     assert _login(other, b, "hr-pass-123")[0] == 429  # locked on B as well
+
+
+def test_a_page_one_server_rendered_is_served_by_the_other_from_redis(redis_servers):
+    (a, b), redis = redis_servers
+    browser = Browser()
+    assert _login(browser, a, "hr-pass-123")[0] == 302
+    status, _location, html = browser.request(a, "GET", "/positions/MGR/")
+    assert status == 200 and "销售部经理" in html
+    # A's render is in the shared cache: mark it, and B serves the marked copy.
+    store = redis.client()
+    keys = [k for k in store.keys("*") if b"position-page" in k]
+    assert keys, "server A cached the position page in Redis"
+    for key in keys:
+        title, body = pickle.loads(store.get(key))  # noqa: S301 - our own cache entry
+        store.set(key, pickle.dumps((title, body.replace("销售部经理", "从共享缓存来的页面"))))
+    status, _location, html = browser.request(b, "GET", "/positions/MGR/")
+    assert status == 200
+    assert "从共享缓存来的页面" in html, "server B rendered the page again instead"

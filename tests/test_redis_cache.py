@@ -1,0 +1,65 @@
+"""The shared cache on Redis (CACHE_BACKEND=redis): used by pages, and never their downfall.
+
+A real redis-server (tests/redis_server.py) that the tests stop and start:
+while it is away pages render uncached with no 500, quickly; when it is back
+they use it again. Two app servers sharing it are in test_two_app_servers.py.
+"""
+
+import time
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from tests.redis_server import redis_server  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def _redis_cache(url, retry=0.5):
+    return {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "test",
+            "OPTIONS": {"RETRY_SECONDS": retry},
+        }
+    }
+
+
+def test_the_position_page_is_cached_in_redis(client, employee, org, redis_server):  # noqa: F811
+    with override_settings(CACHES=_redis_cache(redis_server.url)):
+        client.force_login(employee)
+        assert client.get(f"/positions/{org['sales_mgr'].code}/").status_code == 200
+        keys = [k.decode() for k in redis_server.client().keys("*")]
+        assert any("position-page" in k for k in keys), keys
+        assert client.get(f"/positions/{org['sales_mgr'].code}/").status_code == 200
+
+
+def test_pages_render_while_redis_is_away_and_use_it_again_when_it_is_back(
+    client,
+    employee,
+    org,
+    redis_server,  # noqa: F811
+):
+    url = f"/positions/{org['sales_mgr'].code}/"
+    with override_settings(CACHES=_redis_cache(redis_server.url, retry=0.5)):
+        client.force_login(employee)
+        assert client.get(url).status_code == 200
+        redis_server.stop()
+        started = time.monotonic()
+        for page in (url, "/", "/chart/?kind=positions", f"/departments/{org['sales'].code}/"):
+            response = client.get(page)
+            assert response.status_code == 200, page
+            assert "销售部" in response.content.decode()
+        # The first miss waits for one connection timeout; then the cache is
+        # skipped until the retry time, so five pages take well under 5 s.
+        assert time.monotonic() - started < 3
+        cache = caches["default"]
+        assert cache.get("anything") is None
+        assert cache.set("anything", 1) is None  # ignored, not raised
+        redis_server.start()
+        time.sleep(0.6)  # past RETRY_SECONDS
+        assert client.get(url).status_code == 200
+        keys = [k.decode() for k in redis_server.client().keys("*")]
+        assert any("position-page" in k for k in keys), "the page is cached again"
