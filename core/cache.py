@@ -43,7 +43,11 @@ class ResilientRedisCache(RedisCache):
             first = not self._down_until
             self._down_until = time.monotonic() + self.retry_seconds
         if first:
-            log.warning("Redis cache at %s is not reachable (%s): pages render uncached", self._servers, error)
+            log.warning(
+                "Redis cache at %s is not reachable (%s): pages render uncached",
+                self._servers,
+                error,
+            )
 
     def _recovered(self):
         if self._down_until:
