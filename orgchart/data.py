@@ -88,9 +88,15 @@ _kept = {}
 _kept_lock = threading.Lock()
 
 
-def snapshot(using="default"):
-    """The organisation now: kept per process under the content generation."""
-    number = generation.current(using)
+_READ = object()
+
+
+def snapshot(using="default", number=_READ):
+    """The organisation now: kept per process under the content generation.
+
+    ``number``: the generation, when the caller has just read it."""
+    if number is _READ:
+        number = generation.current(using)
     key = (using, number, timezone.localdate())
     if number is not None:
         with _kept_lock:

@@ -2,16 +2,26 @@
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orgchart.data import CHILDREN_ON_SCREEN, SCREEN_BUDGET, ChartOptions, build_chart
+from orgchart.data import (
+    CHILDREN_ON_SCREEN,
+    SCREEN_BUDGET,
+    ChartOptions,
+    build_chart,
+    snapshot,
+    title,
+)
 from orgchart.export import ExportError, export_form
 from orgchart.forms import ChartForm, ExportForm, first_error
 from orgchart.layout import lay_out
 from orgchart.svg import render_svg
+from storage.fragments import cached
+from storage.generation import current as content_generation
 
 SCREEN_MAX_BOXES = 5000  # a page drawing more is slow to send and to pan
 
@@ -30,7 +40,7 @@ def _label(item):
     return item.label if item else ""
 
 
-def _chart_context(request):
+def _chart_context(request, generation):
     form = ChartForm.from_query(request.GET)
     error, status = "", 200
     if form.is_valid():
@@ -38,11 +48,11 @@ def _chart_context(request):
     else:
         error, status = first_error(form), 400
         options = ChartOptions()
-    built = build_chart(options, base_url=request.path)
+    built = build_chart(options, snapshot(number=generation), base_url=request.path)
     if built.missing_root:
         error, status = _missing(options), 404
         options.root = options.focus = ""
-        built = build_chart(options, base_url=request.path)
+        built = build_chart(options, snapshot(number=generation), base_url=request.path)
     if options.depth is not None and built.chart.count_boxes() > SCREEN_MAX_BOXES:
         # Too much for a page: the first view instead, and a word about exports.
         error, status = (
@@ -54,7 +64,7 @@ def _chart_context(request):
             200,
         )
         options.depth = None
-        built = build_chart(options, base_url=request.path)
+        built = build_chart(options, snapshot(number=generation), base_url=request.path)
     svg = drawing = None
     if built.chart.roots:
         drawing = lay_out(
@@ -76,20 +86,13 @@ def _chart_context(request):
             "previous": options.query(start=max(first - step, 0)) if first else None,
             "next": options.query(start=last) if last < total else None,
         }
-    tabs = [
-        (kind, label, options.query(kind=kind, root="", focus="", open=[], closed=[]))
-        for kind, label in TABS
-    ]
     return status, {
-        "nav": "position-chart" if options.kind == "reporting" else "chart",
-        "form": form,
+        "query": request.GET.urlencode(),
         "options": options,
         "built": built,
         "drawing": drawing,
         "svg": svg,
         "error": error,
-        "tabs": tabs,
-        "export_query": options.query(open=[], closed=[]),
         "reset_query": options.query(open=[], closed=[], focus="", root=""),
         "boxes": len(drawing.boxes) if drawing else 0,
         "paging": paging,
@@ -100,10 +103,36 @@ def _chart_context(request):
     }
 
 
+def _page_context(options):
+    """The page around the drawing: tabs, options form, export menu."""
+    return {
+        "nav": "position-chart" if options.kind == "reporting" else "chart",
+        "options": options,
+        "title": title(options.kind),
+        "tabs": [
+            (kind, label, options.query(kind=kind, root="", focus="", open=[], closed=[]))
+            for kind, label in TABS
+        ],
+        "export_query": options.query(open=[], closed=[]),
+    }
+
+
 def chart(request):
-    status, context = _chart_context(request)
+    # The generation is read first; the drawing is cached under it with the
+    # query that chose it (storage.fragments), so it is never stale.
+    generation = content_generation()
+
+    def draw():
+        status, context = _chart_context(request, generation)
+        return status, render_to_string("orgchart/_canvas.html", context), context["options"]
+
+    status, canvas, options = cached(
+        "chart-canvas", [request.path, request.GET.urlencode()], generation, draw
+    )
     if request.headers.get("X-Requested-With") == "fetch":
-        return render(request, "orgchart/_canvas.html", context, status=status)
+        return HttpResponse(canvas, status=status)
+    # render_to_string escaped the drawing's part; the cache holds that same string.
+    context = {**_page_context(options), "canvas": mark_safe(canvas)}  # noqa: S308
     return render(request, "orgchart/chart.html", context, status=status)
 
 

@@ -1,12 +1,28 @@
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from search.search import search
+from search.search import MAX_QUERY, search
+from storage.fragments import cached
+from storage.generation import current as content_generation
 
 
 def search_view(request):
-    results = search(request.GET.get("q", ""))
+    # Results are cached under the generation with the query (storage.fragments):
+    # a word found in 100,000 duties costs its search once per change, not per reader.
+    generation = content_generation()
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
+
+    def render_results():
+        results = search(query)
+        return render_to_string(
+            "search/_results.html", {"query": results.query, "results": results}
+        )
+
+    body = cached("search-results", [query], generation, render_results)
+    # render_to_string escaped it; the cache holds that same string.
     return render(
         request,
         "search/search.html",
-        {"nav": "search", "query": results.query, "results": results},
+        {"nav": "search", "query": query, "body": mark_safe(body)},  # noqa: S308
     )

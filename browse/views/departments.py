@@ -2,12 +2,17 @@
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from browse.versions import ReaderRole, department_sections
 from core.numbering import number_items
 from departments.models import Department
 from kpis.models import Form, Kpi
 from positions.models import Assignment, DottedLine, Position
+from storage.fragments import cached
+from storage.generation import current as content_generation
+from storage.permissions import load_permissions
 
 # The chart renders as many levels as fit this many units (at least one level
 # below the root); deeper sub-units are fetched when opened.
@@ -109,14 +114,13 @@ def _function_sections(department):
     return number_items(list(functions))
 
 
-def department_detail(request, code):
+def _department_body(code, role):
+    """(title, rendered body) of a department page; raises 404 for an unknown code."""
     department = get_object_or_404(
         Department.objects.select_related("document__current_revision"), code=code
     )
     # Functions as last approved, or the live rows (see browse.versions).
-    sections, doc = department_sections(
-        ReaderRole.of(request), department, lambda: _function_sections(department)
-    )
+    sections, doc = department_sections(role, department, lambda: _function_sections(department))
     current = Assignment.objects.current().select_related("employee")
     positions = list(
         department.positions.with_staffing()
@@ -130,11 +134,10 @@ def department_detail(request, code):
         .order_by("duty__position_id", "duty__order", "order", "id")
     )
     forms = Form.objects.for_department(department).order_by("name")
-    return render(
-        request,
-        "departments/detail.html",
+    body = render_to_string(
+        "departments/_detail_body.html",
         {
-            "nav": "chart",
+            "can_edit": role.editor,
             "department": department,
             "path": department.get_ancestors(),
             "children": department.get_children().active().with_position_counts(),
@@ -145,4 +148,22 @@ def department_detail(request, code):
             "kpis": kpis,
             "forms": forms,
         },
+    )
+    return department.name, str(body)
+
+
+def department_detail(request, code):
+    # The generation is read first, before the permissions and the data
+    # (storage.fragments): the cached body is never older than its key.
+    generation = content_generation()
+    load_permissions(request.user, generation)
+    role = ReaderRole.of(request)
+    title, body = cached(
+        "department-page", [code, role.cache_part], generation, lambda: _department_body(code, role)
+    )
+    # render_to_string escaped the body; the cache holds that same string.
+    return render(
+        request,
+        "departments/detail.html",
+        {"nav": "chart", "title": title, "body": mark_safe(body)},  # noqa: S308
     )
