@@ -24,7 +24,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("OrgDuties")
 
     def ready(self):
+        from django.core import checks
+
+        from core.cache import check_reachable
+
         post_migrate.connect(_sync_groups, dispatch_uid="orgduties-sync-groups")
+        checks.register(check_reachable, checks.Tags.caches)
 
 
 class OrgAdminConfig(admin_apps.AdminConfig):

@@ -104,3 +104,35 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", False)
+
+
+def check_reachable(app_configs=None, **kwargs):
+    """System check: a Redis cache that does not answer is named, with its URL.
+
+    A warning, not an error: pages render without the cache (uncached, at
+    database speed), so an app server may start; ``make serve`` runs the
+    checks first and shows it.
+    """
+    from django.conf import settings
+    from django.core.checks import Warning as CheckWarning
+
+    found = []
+    for alias, config in settings.CACHES.items():
+        if config.get("BACKEND") != "core.cache.ResilientRedisCache":
+            continue
+        import redis
+
+        url = config.get("LOCATION", "")
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5).ping()
+        except (redis.exceptions.RedisError, OSError, ValueError) as error:
+            found.append(
+                CheckWarning(
+                    f"Redis at {url} is not reachable ({error}): pages will render uncached "
+                    "until it answers.",
+                    hint="Start Redis, or set CACHE_LOCATION to where it runs.",
+                    obj=f"CACHES[{alias!r}]",
+                    id="orgduties.W010",
+                )
+            )
+    return found

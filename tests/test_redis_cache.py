@@ -63,3 +63,14 @@ def test_pages_render_while_redis_is_away_and_use_it_again_when_it_is_back(
         assert client.get(url).status_code == 200
         keys = [k.decode() for k in redis_server.client().keys("*")]
         assert any("position-page" in k for k in keys), "the page is cached again"
+
+
+def test_the_checks_name_a_redis_that_does_not_answer(redis_server):  # noqa: F811
+    from django.core.checks import run_checks
+
+    with override_settings(CACHES=_redis_cache(redis_server.url)):
+        assert not [m for m in run_checks() if m.id == "orgduties.W010"]
+        redis_server.stop()
+        found = [m for m in run_checks() if m.id == "orgduties.W010"]
+    assert len(found) == 1
+    assert f"Redis at {redis_server.url} is not reachable" in found[0].msg
