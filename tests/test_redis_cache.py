@@ -13,7 +13,9 @@ from django.test import override_settings
 
 from tests.redis_server import redis_server  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.django_db
+# Transactional: on PostgreSQL a test's own uncommitted writes turn the cache
+# off (storage.generation), and these tests are about the cache.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _redis_cache(url, retry=0.5):
