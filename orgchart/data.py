@@ -288,6 +288,7 @@ class _Builder:
         self._filled = None  # positions with a holder somewhere below them
         self.on_path = set()  # ids of the items on the way to a search hit or focus
         self.paging = None  # (first, last, of) children of the root on this page
+        self.member_cap = None  # positions drawn inside a unit, when fewer than usual
 
     # -- the tree to draw ------------------------------------------------------
 
@@ -310,7 +311,9 @@ class _Builder:
         return 1
 
     def _member_cap(self):
-        return MEMBERS_ON_SCREEN if self.o.budget is not None else 10**9
+        if self.o.budget is None:
+            return 10**9
+        return self.member_cap or MEMBERS_ON_SCREEN
 
     def _visible(self, tops):
         """Codes of the items whose children are drawn."""
@@ -338,6 +341,11 @@ class _Builder:
                 cost = sum(self._size(k) for k in nxt)
                 if total + cost > self.o.budget and (depth >= 1 or len(level) > 1):
                     break
+                if total + cost > self.o.budget and self.o.kind == "positions":
+                    # The one level below a single top is drawn whatever it costs:
+                    # fewer positions inside each of its units keep it near the budget.
+                    shown = min(len(nxt), CHILDREN_ON_SCREEN)
+                    self.member_cap = max(3, (self.o.budget - total) // max(shown, 1) - 1)
                 for item in level:
                     if self._children(item):
                         open_codes.add(item.code)

@@ -300,3 +300,22 @@ def test_thousands_of_top_units_are_drawn_a_screen_at_a_time(client, employee):
     last = soup(client.get("/chart/", {"start": "800"}))
     assert boxes(last)[-1] == "T0999"
     assert "801–1000" in last.select_one(".chart-paging").get_text()
+
+
+def test_a_single_top_with_many_full_units_keeps_the_positions_chart_near_the_budget(
+    client, employee
+):
+    rows = [("TOP", "集团", None)] + [(f"U{i:03}", f"分公司{i}", "TOP") for i in range(150)]
+    units = chart_shapes.units(rows)
+    Position.objects.bulk_create(
+        [
+            Position(code=f"P{i:03}-{k}", title=f"岗位{k}", department=units[f"U{i:03}"])
+            for i in range(150)
+            for k in range(40)
+        ]
+    )
+    client.force_login(employee)
+    page = soup(client.get("/chart/", {"kind": "positions"}))
+    assert len(boxes(page, "unit")) == 151
+    assert len(boxes(page)) <= 3 * SCREEN_BUDGET  # not 6,151 boxes
+    assert "more position" in page.select_one("svg.orgchart").get_text()  # "and 37 more positions"
