@@ -72,6 +72,11 @@ class Post:
     def label(self):
         return self.title
 
+    @property
+    def vacant(self):
+        """Nobody holds it, though somebody should (headcount above 0)."""
+        return not self.holders and self.headcount > 0
+
 
 @dataclass
 class Snapshot:
@@ -241,20 +246,12 @@ class Built:
     target: object = None  # the root or focus itself (a Unit or a Post), for the breadcrumb
 
 
-def _staffing(headcount, holders):
-    vacant = max(headcount - holders, 0)
-    return _("Headcount %(headcount)s · filled %(holders)s · vacant %(vacant)s") % {
-        "headcount": headcount,
-        "holders": holders,
-        "vacant": vacant,
-    }
-
-
-def _filled(headcount, holders):
-    return _("Headcount %(headcount)s · filled %(holders)s") % {
-        "headcount": headcount,
-        "holders": holders,
-    }
+def _staffing(headcount, holders, vacancies=True):
+    """编制 / 在岗 (/ 空缺) of a unit, in the interface language."""
+    values = {"headcount": headcount, "holders": holders, "vacant": max(headcount - holders, 0)}
+    if vacancies:
+        return _("Headcount %(headcount)s · filled %(holders)s · vacant %(vacant)s") % values
+    return _("Headcount %(headcount)s · filled %(holders)s") % values
 
 
 _SLOT = "00SLOT00"
@@ -432,10 +429,7 @@ class _Builder:
                 details.append(_("Head: %(title)s (vacant)") % {"title": head.title})
             else:
                 details.append(_("Head: %(title)s") % {"title": head.title})
-        if o.vacancies:
-            details.append(_staffing(unit.headcount, unit.holders))
-        else:
-            details.append(_filled(unit.headcount, unit.holders))
+        details.append(_staffing(unit.headcount, unit.holders, o.vacancies))
         node = ChartNode(
             UNIT,
             unit.code,
@@ -459,7 +453,7 @@ class _Builder:
         details = [f"{len(post.holders)}/{post.headcount}"]
         if o.holders and post.holders:
             details[0] += " · " + _names(post.holders)
-        elif not post.holders and post.headcount:
+        elif post.vacant:
             details[0] += " · " + _("vacant")
         return Member(
             POSITION,
@@ -468,7 +462,7 @@ class _Builder:
             details,
             href=_page("positions:detail", post.code),
             head=post.is_head,
-            vacant=not post.holders and post.headcount > 0,
+            vacant=post.vacant,
             highlight=self.highlight is post,
         )
 
@@ -478,7 +472,7 @@ class _Builder:
         details = [unit.name]
         vacant = len(post.holders) < post.headcount
         count = f"{len(post.holders)}/{post.headcount}"
-        if not post.holders and post.headcount:
+        if post.vacant:
             details.append(count + " · " + _("vacant"))
         elif not o.holders:
             details.append(count)
@@ -493,7 +487,7 @@ class _Builder:
             details,
             href=_page("positions:detail", post.code),
             head=post.is_head,
-            vacant=not post.holders and post.headcount > 0,
+            vacant=post.vacant,
         )
         if o.holders:
             for number, name, photo in post.holders:

@@ -23,6 +23,7 @@ import gc
 import math
 from contextlib import contextmanager
 
+from orgchart import paint
 from orgchart import text as textmod
 from orgchart.drawing import (
     COLOURS,
@@ -54,7 +55,6 @@ COMPACT_MIN = 3  # leaf children stacked in columns from this many
 TITLE_LINES = 3
 DETAIL_LINES = 2
 PHOTO = 36
-TOGGLE_R = 9
 MARGIN = 24
 
 
@@ -245,14 +245,10 @@ class Layout:
         block.cell_b = max(self._breadth(c) for c in leaves)
         block.cell_span = max(c.span for c in leaves)
         block.span = rows * block.cell_span
+        # A block's breadth is kept in w in either orientation (blocks are read
+        # through their own code paths, never through _breadth).
         block.w = cols * (block.cell_b + SPINE) + (cols - 1) * (SIBLING_GAP - SPINE // 2)
-        block.h = block.w  # breadth is read through _breadth for blocks: see _extent
         item.children = [block, *others]
-
-    def _extent(self, item):
-        if item.leaves is not None:
-            return item.w
-        return self._breadth(item)
 
     def _place(self, order):
         """Post-order: each subtree's contour and its children's offsets.
@@ -383,7 +379,7 @@ class Layout:
             drawing.lines.append(_dotted(a, b, link))
         xs = [b.x + b.w for b in drawing.boxes] or [0]
         ys = [b.y + b.h for b in drawing.boxes] or [0]
-        extra = TOGGLE_R + 2
+        extra = paint.TOGGLE_RADIUS + 2
         width = max(xs) + (extra if not tb else 0)
         height = max(ys) + (extra if tb else 0)
         for line in drawing.lines:

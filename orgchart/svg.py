@@ -20,7 +20,7 @@ from orgchart import text as textmod
 from orgchart.drawing import COLOURS, DOTTED, FONT_FAMILY, LABEL_SIZE
 from orgchart.layout import paused_gc
 
-TOGGLE_R = 9
+TOGGLE_R = paint.TOGGLE_RADIUS
 
 
 def _e(value):
@@ -88,7 +88,7 @@ def _box(box, out, embed, interactive):
 def _toggle(box, out, interactive):
     """The +N / − button on a box that has children."""
     cx, cy = box.toggle_at
-    label = f"+{box.hidden}" if box.hidden else "−"
+    label = paint.toggle_text(box)
     r = TOGGLE_R if len(label) <= 2 else TOGGLE_R + 3 * (len(label) - 2)
     shape = (
         f'<rect x="{_n(cx - r)}" y="{_n(cy - TOGGLE_R)}" width="{_n(2 * r)}" '

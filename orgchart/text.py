@@ -188,8 +188,3 @@ def _unseparated(line):
     if line.startswith("·"):
         line = line[1:].lstrip()
     return line
-
-
-def fit(text, size, limit):
-    """``text`` on one line, cut with "…" if it is wider than ``limit`` px."""
-    return wrap(text, size, limit, 1)[0] if text.strip() else ""

@@ -7,8 +7,6 @@ Pure Python: no Django.
 
 from dataclasses import dataclass, field
 
-from orgchart.drawing import UNIT
-
 
 @dataclass
 class Member:
@@ -77,8 +75,3 @@ class Chart:
 
     def count_boxes(self):
         return sum(1 + len(n.members) for n in self.walk())
-
-
-def unit(code, title, *children, **kwargs):
-    """A unit node, for tests and benches."""
-    return ChartNode(UNIT, code, title, children=list(children), **kwargs)
