@@ -34,8 +34,12 @@ def sync_groups(apps=None, using="default"):
     edit_docs = doc_perms.filter(
         codename__in=["add_document", "change_document", "delete_document", "submit_document"]
     )
+    # HR editors see every background job (imports, exports) and its result.
+    view_jobs = Permission.objects.using(using).filter(
+        content_type__app_label="jobs", codename="view_job"
+    )
     editors, _ = Group.objects.using(using).get_or_create(name=HR_EDITORS)
-    editors.permissions.set([*org_perms, *view_users, *view_docs, *edit_docs])
+    editors.permissions.set([*org_perms, *view_users, *view_docs, *edit_docs, *view_jobs])
     employees, _ = Group.objects.using(using).get_or_create(name=EMPLOYEES)
     employees.permissions.set([*view_org, *view_docs])
     reviewers, _ = Group.objects.using(using).get_or_create(name=REVIEWERS)

@@ -11,6 +11,7 @@ from pathlib import Path
 LAYERS = [
     ("reader",),  # pure parsing of duty documents: no Django models
     ("core",),  # infrastructure: locking, protected deletes, numbering, roles, admin bases
+    ("jobs",),  # background jobs: the queue, progress, results; each app declares its kinds
     ("departments",),
     ("positions",),
     ("kpis",),  # KPIs and forms, which point at duties

@@ -54,9 +54,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     # Ours, in layer order: each imports only those above it (tests/test_layers.py).
     "reader",
     "core",
+    "jobs",
     "departments",
     "positions",
     "kpis",
@@ -155,6 +158,16 @@ if CACHE_BACKEND == "redis" and not CACHES["default"]["LOCATION"].startswith(
         "CACHE_LOCATION must be a redis:// URL when CACHE_BACKEND=redis, "
         "e.g. redis://127.0.0.1:6379/0"
     )
+
+# Long work (imports, large exports) runs in a worker (`manage.py worker`, or
+# `make worker`), queued in the database through django-tasks: no other
+# service, and a job is queued in the same transaction that records it. A
+# running job beats every 2 s; one silent for JOB_STALE_SECONDS lost its worker
+# and is failed (jobs.runner.reap). Finished jobs and their files are deleted
+# after JOB_RETENTION_DAYS.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOB_STALE_SECONDS = envint("JOB_STALE_SECONDS", 30, minimum=5)
+JOB_RETENTION_DAYS = envint("JOB_RETENTION_DAYS", 14, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -21,6 +21,7 @@ urlpatterns = [
     path("search/", search_views.search_view, name="search"),
     path("positions/", include(browse_urls.position_urls)),
     path("documents/", include("documents.urls")),
+    path("jobs/", include("jobs.urls")),
     path("", include(browse_urls.department_urls)),
     path("", include(browse_urls.kpi_urls)),
     path("people/", include(browse_urls.people_urls)),

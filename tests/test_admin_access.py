@@ -18,6 +18,7 @@ from django.urls import reverse
 from core.roles import HR_EDITORS
 from departments.models import Department, DepartmentFunction
 from documents.models import Document, Revision
+from jobs.models import Job
 from kpis.models import Form, Kpi
 from positions.models import Assignment, DottedLine, Duty, Employee, Position
 from tests.documents_helpers import approve
@@ -25,8 +26,11 @@ from tests.pages import form_data
 
 # Login accounts and groups are managed by superusers, not by HR editors.
 ACCOUNT_MODELS = {User, Group}
+# Background jobs are made by the pages that start them and only listed in the
+# admin (tests/test_jobs.py covers who sees which).
+JOB_MODELS = {Job}
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
-ORG_MODELS = [m for m in MODELS if m not in ACCOUNT_MODELS]
+ORG_MODELS = [m for m in MODELS if m not in ACCOUNT_MODELS | JOB_MODELS]
 # Approved revisions are records: everyone with view rights reads them, nobody
 # (HR included) adds, changes or deletes them; they have no field history.
 RECORD_MODELS = {Revision}
@@ -67,6 +71,7 @@ def examples(org, hr, employee, reviewer, approver):
         Kpi: kpi,
         User: hr,
         Group: Group.objects.get(name=HR_EDITORS),
+        Job: Job.objects.create(kind="workbook-export", owner=hr),
     }
 
 

@@ -41,7 +41,7 @@ def test_the_check_catches_an_import_that_climbs(tmp_path):
 
     found = violations(tmp_path)
 
-    assert found == ["departments/models.py:5: departments (layer 3) imports positions (layer 4)"]
+    assert found == ["departments/models.py:5: departments (layer 4) imports positions (layer 5)"]
 
 
 def test_the_check_catches_an_import_between_apps_of_one_layer(tmp_path):
@@ -49,7 +49,7 @@ def test_the_check_catches_an_import_between_apps_of_one_layer(tmp_path):
     (tmp_path / "search" / "views.py").write_text("import browse.views\n")
 
     assert violations(tmp_path) == [
-        "search/views.py:1: search (layer 11) imports browse (layer 11)"
+        "search/views.py:1: search (layer 12) imports browse (layer 12)"
     ]
 
 

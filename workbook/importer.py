@@ -17,6 +17,7 @@ duties that name them, unlike in the workbook's own order).
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from departments.models import Department, tree_lock
 from kpis.models import Form
@@ -49,9 +50,12 @@ class OrgImporter:
     may wrap their ``validate`` and ``write``.
     """
 
-    def __init__(self, workbook: Workbook, user=None):
+    def __init__(self, workbook: Workbook, user=None, progress=None):
         self.workbook = workbook
         self.user = user
+        # progress(done, total, step): rows checked and written so far, of twice
+        # the workbook's rows (each row is checked, then written); see jobs.board.
+        self.progress = progress or (lambda done, total=None, step=None: None)
         self.errors: list[RowError] = [RowError(*p) for p in workbook.problems]
         self.report = Report()
         self.sheets = {sheet.name: sheet(self) for sheet in SHEET_IMPORTS}
@@ -59,14 +63,21 @@ class OrgImporter:
     def run(self, dry_run=False) -> Report:
         """Validate and write; raise ImportFailed with every error, writing nothing."""
         self.report.dry_run = dry_run
+        rows = {name: len(self.workbook.rows(name)) for name in self.sheets}
+        total, done = 2 * sum(rows.values()), 0
         with tree_lock():
             self.load()
-            for sheet in self.sheets.values():
+            for name, sheet in self.sheets.items():
+                self.progress(done, total, _("%(sheet)s: checking") % {"sheet": name})
                 sheet.validate()
+                done += rows[name]
             if self.errors:
                 raise ImportFailed(self.errors)
-            for sheet in self.sheets.values():
+            for name, sheet in self.sheets.items():
+                self.progress(done, total, _("%(sheet)s: writing") % {"sheet": name})
                 sheet.write()
+                done += rows[name]
+            self.progress(done, total, _("committing"))
             if dry_run:
                 transaction.set_rollback(True)
         return self.report

@@ -1,61 +1,42 @@
-"""Admin pages for the whole-workbook import (preview, confirm, error report), export and template."""
+"""Admin pages for the whole-workbook import and export, and the template.
 
-import datetime
-import uuid
+Both run in the background (workbook/tasks.py): an upload starts a check
+job, whose page shows the preview or the problems; its "Import" button
+starts the import job on the same file. The export page starts an export
+job, whose page offers the workbook to download.
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from departments.models import Department
-from workbook.exporter import collect, write_xlsx
-from workbook.importer import ImportFailed, OrgImporter
-from workbook.sheets import (
-    COLUMNS,
-    ERROR_COLUMN,
-    SHEET_ORDER,
-    UnreadableWorkbook,
-    read_upload,
-)
+from jobs.forms import NonceForm
+from jobs.models import Job, Status
+from jobs.runner import start
+from workbook.permissions import EXPORT_PERMISSIONS, IMPORT_PERMISSIONS
 from workbook.template import template_xlsx
 
-UPLOADS = "imports"
+__all__ = ["EXPORT_PERMISSIONS", "IMPORT_PERMISSIONS", "report_rows", "require"]
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Everything an import may write: whoever imports must be allowed to do it by hand.
-IMPORT_PERMISSIONS = [
-    f"{app}.{action}_{model}"
-    for app, model in [
-        ("departments", "department"),
-        ("departments", "departmentfunction"),
-        ("positions", "position"),
-        ("positions", "duty"),
-        ("positions", "dottedline"),
-        ("positions", "employee"),
-        ("positions", "assignment"),
-        ("kpis", "kpi"),
-        ("kpis", "form"),
-    ]
-    for action in ("add", "change", "delete")
-]
-# The export is the whole organisation in bulk, employees' names and logins
-# included: an HR tool, like the import, not something every reader needs.
-EXPORT_PERMISSIONS = ["departments.change_department", "positions.change_position"]
 
 
-class UploadForm(forms.Form):
+class UploadForm(NonceForm):
     workbook = forms.FileField(
         label=gettext_lazy("Workbook"),
         help_text=gettext_lazy(".xlsx, .xls or .ods; or one CSV sheet, or a zip of CSV sheets."),
     )
+
+
+class ExportForm(NonceForm):
+    department = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
 
 def require(request, permissions):
@@ -64,42 +45,11 @@ def require(request, permissions):
         raise PermissionDenied
 
 
-def _stored_name(token):
-    try:
-        return f"{UPLOADS}/{uuid.UUID(str(token))}.bin"
-    except ValueError:
-        raise Http404 from None
+def report_rows(report):
+    """An import report's sheets in workbook order, as the preview templates list them."""
+    from workbook.sheets import SHEET_ORDER
 
-
-def _store(data: bytes) -> str:
-    _forget_old_uploads()
-    token = str(uuid.uuid4())
-    default_storage.save(_stored_name(token), ContentFile(data))
-    return token
-
-
-def _load(token):
-    name = _stored_name(token)
-    if not default_storage.exists(name):
-        raise Http404
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
-
-
-def _forget_old_uploads():
-    """Uploads waiting for confirmation are kept a day at most."""
-    try:
-        _dirs, files = default_storage.listdir(UPLOADS)
-    except FileNotFoundError:
-        return
-    cutoff = timezone.now() - datetime.timedelta(days=1)
-    for name in files:
-        path = f"{UPLOADS}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-        except (OSError, NotImplementedError):
-            continue
+    return [(name, report.sheets[name]) for name in SHEET_ORDER]
 
 
 def _context(request, **extra):
@@ -112,96 +62,58 @@ def _context(request, **extra):
 
 def import_view(request):
     require(request, IMPORT_PERMISSIONS)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and "token" in request.POST:
-        return _confirm(request, request.POST["token"], request.POST.get("filename", ""))
+    if request.method == "POST" and "checked" in request.POST:
+        return _confirm(request)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
-        data = upload.read()
-        try:
-            workbook = read_upload(data, upload.name)
-        except UnreadableWorkbook as exc:
-            form.add_error("workbook", str(exc))
-        else:
-            token = _store(data)
-            try:
-                report = OrgImporter(workbook, user=request.user).run(dry_run=True)
-            except ImportFailed as failure:
-                return TemplateResponse(
-                    request,
-                    "admin/workbook/import_errors.html",
-                    _context(request, errors=failure.errors, token=token, filename=upload.name),
-                )
-            return TemplateResponse(
-                request,
-                "admin/workbook/import_preview.html",
-                _context(request, report=report_rows(report), token=token, filename=upload.name),
+        if upload.size > _limit():
+            form.add_error(
+                "workbook",
+                _("The file is %(size)d KB; the limit is %(limit)d KB.")
+                % {"size": upload.size // 1024, "limit": _limit() // 1024},
             )
+        else:
+            job, _created = start(
+                request.user,
+                "workbook-check",
+                nonce=form.nonce_value(),
+                upload=(upload.read(), upload.name),
+            )
+            return redirect("jobs:job", pk=job.pk)
     return TemplateResponse(request, "admin/workbook/import.html", _context(request, form=form))
 
 
-def report_rows(report):
-    """An import report's sheets in workbook order, as the preview templates list them."""
-    return [(name, report.sheets[name]) for name in SHEET_ORDER]
+def _limit():
+    from django.conf import settings
+
+    return settings.IMPORT_MAX_UPLOAD_BYTES
 
 
-def _confirm(request, token, filename):
-    data = _load(token)
+def _confirm(request):
+    """The check job's "Import" button: import the file it checked."""
     try:
-        report = OrgImporter(read_upload(data, filename or "upload.xlsx"), user=request.user).run()
-    except (ImportFailed, UnreadableWorkbook):
-        messages.error(request, _("The workbook no longer imports cleanly; upload it again."))
-        return redirect("admin-workbook-import")
-    except DatabaseError:
-        messages.error(
-            request,
-            _("The database failed during the import. Nothing was written; please try again."),
-        )
-        return redirect("admin-workbook-import")
-    default_storage.delete(_stored_name(token))
-    written = sum(r.created + r.updated + r.deleted for r in report.sheets.values())
-    messages.success(
-        request,
-        _("Workbook imported: %(count)d records created, updated or removed.") % {"count": written},
-    )
-    return redirect("admin:index")
-
-
-def error_report(request, token):
-    """The uploaded rows as a workbook, with an error column beside the rows that failed."""
-    require(request, IMPORT_PERMISSIONS)
-    filename = request.GET.get("filename", "upload.xlsx")
-    data = _load(token)
-    try:
-        workbook = read_upload(data, filename)
-        OrgImporter(workbook, user=request.user).run(dry_run=True)
-        errors = []
-    except ImportFailed as failure:
-        errors = failure.errors
-    except UnreadableWorkbook:
+        checked = Job.objects.get(pk=int(request.POST["checked"]), kind="workbook-check")
+    except (Job.DoesNotExist, ValueError):
         raise Http404 from None
-    by_row = {}
-    for error in errors:
-        by_row.setdefault((error.sheet, error.row), []).append(
-            f"{error.column}: {error.message}" if error.column else error.message
-        )
-    sheets = {}
-    for name in SHEET_ORDER:
-        rows = []
-        for row in workbook.rows(name):
-            cells = [row.get(column) for column in COLUMNS[name]]
-            rows.append([*cells, "\n".join(by_row.get((name, row.number), []))])
-        sheets[name] = rows
-    general = [
-        [e.sheet, e.row, e.column, e.message]
-        for e in errors
-        if (e.sheet not in COLUMNS or not e.row)
-    ]
-    notes = [[_("sheet"), _("row"), _("column"), _("problem")], *general] if general else None
-    content = write_xlsx(sheets, notes=notes, extra_column=ERROR_COLUMN)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="import-errors.xlsx"'
-    return response
+    if not checked.visible_to(request.user) or checked.status != Status.DONE:
+        raise Http404
+    try:
+        with default_storage.open(checked.input_file, "rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, ValueError):
+        messages.error(request, _("The checked file is no longer kept; upload it again."))
+        return redirect("admin-workbook-import")
+    form = NonceForm(request.POST)
+    job, _created = start(
+        request.user,
+        "workbook-import",
+        params={"checked": checked.pk},
+        nonce=form.nonce_value(),
+        upload=(data, checked.input_name),
+    )
+    return redirect("jobs:job", pk=job.pk)
 
 
 def template_view(request):
@@ -212,17 +124,36 @@ def template_view(request):
 
 
 def export_view(request):
+    """The export page: what will be exported, and a button that starts it."""
     require(request, EXPORT_PERMISSIONS)
+    form = ExportForm(
+        request.POST if request.method == "POST" else None,
+        initial={"department": request.GET.get("department", "")[:40]},
+    )
+    code = (request.POST if request.method == "POST" else request.GET).get("department", "")[:40]
     department = None
-    if code := request.GET.get("department"):
-        department = Department.objects.filter(code=code[:40]).first()
+    if code:
+        department = Department.objects.filter(code=code).first()
         if department is None:
             raise Http404
-    response = HttpResponse(write_xlsx(collect(department)), content_type=XLSX)
-    stamp = timezone.localdate().isoformat()
-    name = f"orgduties-{department.code if department else 'all'}-{stamp}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    if request.method == "POST" and form.is_valid():
+        job, _created = start(
+            request.user,
+            "workbook-export",
+            params={"department": department.code if department else ""},
+            nonce=form.nonce_value(),
+        )
+        return redirect("jobs:job", pk=job.pk)
+    return TemplateResponse(
+        request,
+        "admin/workbook/export.html",
+        {
+            **admin.site.each_context(request),
+            "title": _("Export the organisation as a workbook"),
+            "form": form,
+            "department": department,
+        },
+    )
 
 
 def admin_urls():
@@ -231,11 +162,6 @@ def admin_urls():
     wrap = admin.site.admin_view
     return [
         path("workbook/import/", wrap(import_view), name="admin-workbook-import"),
-        path(
-            "workbook/import/<str:token>/errors.xlsx",
-            wrap(error_report),
-            name="admin-workbook-errors",
-        ),
         path("workbook/template.xlsx", wrap(template_view), name="admin-workbook-template"),
-        path("workbook/export.xlsx", wrap(export_view), name="admin-workbook-export"),
+        path("workbook/export/", wrap(export_view), name="admin-workbook-export"),
     ]
