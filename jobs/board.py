@@ -3,7 +3,7 @@
 An import writes everything in one transaction; progress written through it
 would be seen by nobody until the commit (celery-progress #55). So a running
 job's ``Reporter`` writes its progress from a thread of its own, on a
-connection of its own, every half second, and a heartbeat with it:
+connection of its own, four times a second, and a heartbeat with it:
 
 - PostgreSQL: the job's row, through a second connection in autocommit, so
   every app server sees it at once.
@@ -117,7 +117,7 @@ def board():
 class Reporter:
     """``progress(done, total, step)`` for a job's code; a thread writes it to the board."""
 
-    def __init__(self, job, interval=0.5, beat=2.0):
+    def __init__(self, job, interval=0.25, beat=2.0):
         self.job_id, self.attempt = job.pk, job.attempt
         self.state = (job.step, job.done, job.total)
         self.interval, self.beat = interval, beat

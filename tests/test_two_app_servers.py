@@ -10,42 +10,16 @@ On PostgreSQL the servers use the test database; on SQLite a database file
 made for the test.
 """
 
-import os
 import pickle
 import re
-import secrets
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
 
+from tests.processes import HOST, Site
 from tests.redis_server import redis_server  # noqa: F401 - the fixture
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def _database_url(tmp_path):
-    settings = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user = settings["USER"] or "postgres"
-        password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-        host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or "5432"
-        return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
-    return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
 
 
 @pytest.fixture
@@ -62,25 +36,8 @@ def redis_servers(tmp_path, redis_server):  # noqa: F811
 
 
 def _servers(tmp_path, extra=None):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "DJANGO_SETTINGS_MODULE": "orgduties.settings",
-        "DEBUG": "1",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": HOST,
-        "DATABASE_URL": _database_url(tmp_path),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "LANGUAGE_CODE": "en",
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_ACCESS_LOG": "",
-        "GUNICORN_LOG_LEVEL": "warning",
-        "LOGIN_FAILURE_LIMIT": "3",
-        **(extra or {}),
-    }
-    manage = [sys.executable, "manage.py"]
-    if connection.vendor != "postgresql":
-        subprocess.run([*manage, "migrate", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
-    script = (
+    site = Site(tmp_path, {"LOGIN_FAILURE_LIMIT": "3", **(extra or {})})
+    site.shell(
         "from django.contrib.auth.models import Group, User\n"
         "from departments.models import Department\n"
         "from positions.models import Position\n"
@@ -89,37 +46,10 @@ def _servers(tmp_path, extra=None):
         "d = Department.objects.create(code='SALES', name='销售部')\n"
         "Position.objects.create(code='MGR', title='销售部经理', department=d)\n"
     )
-    subprocess.run([*manage, "shell", "-c", script], cwd=BASE_DIR, env=env, check=True)
-    started = []
-    for _ in range(2):
-        port = _free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-            cwd=BASE_DIR,
-            env={**env, "HOST": HOST, "PORT": str(port)},
-        )
-        started.append((process, port))
     try:
-        for process, port in started:
-            _wait_for(process, port)
-        yield [port for _process, port in started]
+        yield [site.server(), site.server()]
     finally:
-        for process, _port in started:
-            process.terminate()
-        for process, _port in started:
-            process.wait(30)
-
-
-def _wait_for(process, port):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "gunicorn exited"
-        try:
-            with socket.create_connection((HOST, port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("gunicorn did not listen")
+        site.stop()
 
 
 class Browser:
