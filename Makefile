@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint serve serve-dev migrate clean lock
+.PHONY: demo test lint serve serve-dev worker migrate clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,14 +25,18 @@ demo: migrate
 	$(BIN)/python manage.py create_hr_user
 	$(BIN)/python manage.py create_hr_user --username reviewer --group Reviewers
 	$(BIN)/python manage.py create_hr_user --username approver --group Approvers
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker  (Ctrl+C stops both)"
+	$(BIN)/python manage.py serve_demo $(HOST):$(PORT)
 
 ## make serve: production server (gunicorn + whitenoise); settings from the environment, see README "Production"
 serve: $(STAMP)
 	$(BIN)/python manage.py check --deploy
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
+
+## make worker: the background worker (imports, large exports); settings from the environment, as make serve
+worker: $(STAMP)
+	$(BIN)/python manage.py worker
 
 ## make test: set up, then run the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: $(STAMP)

@@ -175,6 +175,7 @@ def _finish(job, status, outcome, state):
     step, done, total = state
     if status == Status.DONE:
         done = total = max(done, total)
+        step = ""
     updated = Job.objects.filter(pk=job.pk, attempt=job.attempt, status=Status.RUNNING).update(
         status=status,
         finished_at=timezone.now(),

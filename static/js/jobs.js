@@ -28,7 +28,7 @@
   var step = box.querySelector(".job-step");
   var count = box.querySelector(".job-count");
   var waiting = box.querySelector(".job-waiting");
-  var delay = 500;
+  var delay = 300;
 
   function show(state) {
     bar.value = state.percent;
@@ -55,7 +55,7 @@
           window.location.reload();
           return;
         }
-        delay = 500;
+        delay = 300;
         window.setTimeout(poll, delay);
       })
       .catch(function () {
