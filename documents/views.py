@@ -23,6 +23,8 @@ from documents.snapshot import (
     snapshot_of,
 )
 from documents.workflow import TransitionRefused, available_actions, is_document_team, perform
+from jobs.forms import NonceForm
+from jobs.runner import start as start_job
 from positions.models import Position
 
 DUE_PER_PAGE = 50
@@ -248,20 +250,50 @@ def print_view(request, kind, code):
     return render(request, "documents/print.html", context)
 
 
+# A subtree with more descriptions than this is exported by the background worker.
+INLINE_EXPORT = 40
+
+
+def may_see_drafts(user):
+    return user is not None and is_document_team(user)
+
+
 def export_subtree(request, code):
-    """Every description of a department subtree: one .docx (default) or a zip of them."""
+    """Every description of a department subtree: one .docx (default) or a zip of them.
+
+    A large subtree is written by the background worker: the link leads to a
+    page whose button starts the job (documents/tasks.py), then to the job's page.
+    """
     root = get_object_or_404(Department, code=code)
-    wants_draft = request.GET.get("view") == "draft"
+    source = request.POST if request.method == "POST" else request.GET
+    wants_draft = source.get("view") == "draft"
     if wants_draft:
         _require_team(request.user)
-    items = _collect(root.subtree(), Position.objects.in_subtree(root), wants_draft)
-    if request.GET.get("format") == "zip":
+    fmt = "zip" if source.get("format") == "zip" else "docx"
+    count = root.get_descendant_count() + 1 + Position.objects.in_subtree(root).count()
+    if count > INLINE_EXPORT:
+        form = NonceForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            job, _created = start_job(
+                request.user,
+                "documents-export",
+                params={"code": root.code, "draft": wants_draft, "format": fmt},
+                nonce=form.nonce_value(),
+            )
+            return redirect("jobs:job", pk=job.pk)
+        return render(
+            request,
+            "documents/export_start.html",
+            {"root": root, "count": count, "form": form, "draft": wants_draft, "format": fmt},
+        )
+    items = collect_subtree(root.subtree(), Position.objects.in_subtree(root), wants_draft)
+    if fmt == "zip":
         name = f"{root.code}.zip"
         return _download(export.zipped(items), name, "application/zip")
     return _download(export.combined(items), f"{root.code}.docx")
 
 
-def _collect(departments, positions, wants_draft):
+def collect_subtree(departments, positions, wants_draft):
     """(content, control) of each department, then its positions, in tree order.
 
     A fixed number of queries: control records with their revisions, then the

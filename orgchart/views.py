@@ -1,13 +1,15 @@
 """The drawn org chart's page, its fragment for the script, and its exports."""
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobs.forms import NonceForm
+from jobs.runner import start as start_job
 from orgchart.data import (
     CHILDREN_ON_SCREEN,
     SCREEN_BUDGET,
@@ -136,12 +138,22 @@ def chart(request):
     return render(request, "orgchart/chart.html", context, status=status)
 
 
+# A PDF or PNG of an organisation with more units and positions than this is
+# painted by the background worker (orgchart/tasks.py): seconds of work.
+INLINE_EXPORT_ITEMS = 1500
+
+
 def chart_export(request):
-    form = ExportForm.from_query(request.GET)
+    source = request.POST if request.method == "POST" else request.GET
+    form = ExportForm.from_query(source)
     if not form.is_valid():
         return render(
             request, "orgchart/export_error.html", {"error": first_error(form)}, status=400
         )
+    if form.cleaned_data["format"] in ("pdf", "png"):
+        snap = snapshot()
+        if len(snap.units) + len(snap.posts) > INLINE_EXPORT_ITEMS:
+            return _export_in_background(request, source)
     try:
         content, content_type, name = export_form(form, stream=True)
     except ExportError as error:
@@ -153,3 +165,20 @@ def chart_export(request):
     response["Content-Disposition"] = content_disposition_header(True, name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _export_in_background(request, source):
+    """A page whose button queues the export; the job's page follows it to the file."""
+    nonce = NonceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and nonce.is_valid():
+        query = {
+            key: source.getlist(key)[:50]
+            for key in source
+            if key not in ("nonce", "csrfmiddlewaretoken")
+        }
+        job, _created = start_job(
+            request.user, "chart-export", params={"query": query}, nonce=nonce.nonce_value()
+        )
+        return redirect("jobs:job", pk=job.pk)
+    fields = [(key, value) for key in source for value in source.getlist(key)[:50]]
+    return render(request, "orgchart/export_start.html", {"form": nonce, "fields": fields})

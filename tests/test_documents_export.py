@@ -196,7 +196,7 @@ def test_subtree_export_query_count_is_fixed(
     #   KPIs, staffing (5)
     # * and of the unapproved positions: positions, paths, direct reports,
     #   dotted lines out and in, duties, their forms and KPIs, own KPIs (9)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = hr_client.get("/documents/departments/CO/export/")
     assert response.status_code == 200
 
