@@ -222,3 +222,18 @@ def test_old_finished_jobs_are_deleted_with_their_files(hr, settings):
     later = timezone.now() + datetime.timedelta(days=settings.JOB_RETENTION_DAYS + 1)
     assert prune(now=later) == 1
     assert not Job.objects.exists() and not default_storage.exists(job.input_file)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_job_lists_cost_the_same_queries_for_3_or_30_jobs(
+    hr_client, hr, count, django_assert_num_queries
+):
+    for i in range(count):
+        job, _ = start(hr, "workbook-export", params={"department": f"D{i}"})
+        if i % 3 == 0:
+            _abandon(job)  # some running, some failed
+    reap()
+    with django_assert_num_queries(6):
+        assert hr_client.get("/jobs/").status_code == 200
+    with django_assert_num_queries(9):
+        assert hr_client.get("/admin/jobs/job/").status_code == 200
