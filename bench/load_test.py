@@ -22,6 +22,16 @@ otherwise pass for a success).
 measured with every job description already rendered once, as a server that
 has been up a while would be; without it the run starts cold.
 
+`--servers 2 --cache redis` starts two gunicorn servers sharing one Redis
+cache (a fresh key prefix per run, so it starts cold), and runs one wrk per
+server at once, each with half the connections: requests/s are summed, p50
+and p99 are the worse of the two.
+
+`--background-import FILE` also starts the background worker and, as the
+mix scenario starts, queues an import of the workbook FILE as an HR editor
+would: the mix is then measured while the import runs, and the job's
+duration and outcome are printed (the import must end within the scenario).
+
 Build the organisation first with bench.generate_org (same DATABASE_URL).
 """
 
@@ -58,8 +68,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def server_env(port, static_root, workers):
+def server_env(port, static_root, workers, extra=None):
     env = dict(os.environ)
+    env.update(extra or {})
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -116,8 +127,8 @@ def prepare(args):
     }
 
 
-def start_server(args, port, static_root):
-    env = server_env(port, static_root, args.workers)
+def start_server(args, port, static_root, extra=None):
+    env = server_env(port, static_root, args.workers, extra)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -290,6 +301,65 @@ def run_wrk(port, cookie, urls, seconds, clients, seed, workdir):
     }
 
 
+def run_wrk_on(ports, cookies, urls, seconds, clients, seed, workdir):
+    """wrk on every server at once, the connections shared out; figures summed (rps) or worst."""
+    if len(ports) == 1:
+        return run_wrk(ports[0], cookies[0], urls, seconds, clients, seed, workdir)
+    results = [None] * len(ports)
+
+    def one(i, port):
+        folder = Path(workdir) / f"wrk{i}"
+        folder.mkdir(exist_ok=True)
+        results[i] = run_wrk(
+            port, cookies[i], urls, seconds, max(1, clients // len(ports)), seed + i, folder
+        )
+
+    threads = [threading.Thread(target=one, args=(i, p)) for i, p in enumerate(ports)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {
+        "requests": sum(r["requests"] for r in results),
+        "rps": sum(r["rps"] for r in results),
+        "p50": max(r["p50"] for r in results),
+        "p99": max(r["p99"] for r in results),
+        "errors": sum(r["errors"] for r in results),
+        "error_samples": [],
+    }
+
+
+def queue_import(path, env):
+    """Queue an import of the workbook at ``path`` as an HR editor; the job's id."""
+    code = (
+        "from django.contrib.auth.models import Group, User\n"
+        "from jobs.runner import start\n"
+        "hr, _ = User.objects.get_or_create(username='loadtest-hr', defaults={'is_staff': True})\n"
+        "hr.groups.add(Group.objects.get(name='HR editors'))\n"
+        f"data = open({str(path)!r}, 'rb').read()\n"
+        "job, _ = start(hr, 'workbook-import', upload=(data, 'background.xlsx'), language='en')\n"
+        "print(job.pk)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(done.stdout.split()[-1])
+
+
+def job_outcome(job_id, wait=300):
+    """(status, seconds it ran, summary) of the job, once it has finished (or after ``wait``)."""
+    from jobs.models import Job
+
+    deadline = time.monotonic() + wait
+    job = Job.objects.get(pk=job_id)
+    while not job.finished and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job.refresh_from_db()
+    took = (job.finished_at - job.started_at).total_seconds() if job.finished_at else None
+    return job.status, took, job.summary
+
+
 def warm(port, cookie, urls, workers):
     """Request every URL `workers` times (gunicorn spreads them over its workers)."""
     for _ in range(workers):
@@ -321,6 +391,14 @@ def main():
     parser.add_argument(
         "--only", action="append", help="run only these scenarios (repeatable)", default=None
     )
+    parser.add_argument("--servers", type=int, default=1, help="gunicorn servers (1 or more)")
+    parser.add_argument(
+        "--cache", choices=["locmem", "redis"], default=None, help="the servers' cache backend"
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--background-import", metavar="FILE", help="import this workbook while the mix runs"
+    )
     args = parser.parse_args()
     args.seconds = min(args.seconds, MAX_SECONDS)
     args.max_requests = min(args.max_requests, MAX_REQUESTS)
@@ -331,24 +409,41 @@ def main():
     scenarios["mix"] = [u for urls in plan["scenarios"].values() for u in urls[:100]]
     if args.only:
         scenarios = {k: v for k, v in scenarios.items() if k in args.only}
-    port = free_port()
+    extra = {}
+    if args.cache:
+        extra["CACHE_BACKEND"] = args.cache
+    if args.cache == "redis":
+        extra["CACHE_LOCATION"] = args.redis
+        extra["CACHE_KEY_PREFIX"] = f"load-{secrets.token_hex(4)}"  # a cold cache
+    worker = None
+    background = None
     with tempfile.TemporaryDirectory() as static_root:
-        server = start_server(args, port, static_root)
+        ports = [free_port() for _ in range(max(1, args.servers))]
+        servers = [start_server(args, port, static_root, extra) for port in ports]
+        env = server_env(ports[0], static_root, args.workers, extra)
+        if args.background_import:
+            worker = subprocess.Popen(
+                [sys.executable, "manage.py", "worker", "--interval", "0.2"], cwd=ROOT, env=env
+            )
         try:
-            cookies = [login(port, plan["password"]) for _ in range(args.clients)]
+            cookies = [login(ports[i % len(ports)], plan["password"]) for i in range(args.clients)]
+            by_server = [login(port, plan["password"]) for port in ports]
             rows = []
             for name, urls in scenarios.items():
                 if args.warm:
-                    warm(port, cookies[0], urls, args.workers)
+                    for port, cookie in zip(ports, by_server, strict=True):
+                        warm(port, cookie, urls, args.workers)
                 if args.warmup:
-                    run_scenario(port, cookies, urls, args.warmup, args.max_requests, args.seed)
+                    run_scenario(ports[0], cookies, urls, args.warmup, args.max_requests, args.seed)
+                if args.background_import and name == "mix":
+                    background = queue_import(Path(args.background_import).resolve(), env)
                 if args.client == "wrk":
-                    result = run_wrk(
-                        port, cookies[0], urls, args.seconds, args.clients, args.seed, static_root
+                    result = run_wrk_on(
+                        ports, by_server, urls, args.seconds, args.clients, args.seed, static_root
                     )
                 else:
                     result = run_scenario(
-                        port, cookies, urls, args.seconds, args.max_requests, args.seed
+                        ports[0], cookies, urls, args.seconds, args.max_requests, args.seed
                     )
                 rows.append((name, result))
                 print(
@@ -357,13 +452,22 @@ def main():
                     f"errors {result['errors']} {result['error_samples']}",
                     flush=True,
                 )
+            if background is not None:
+                status, took, summary = job_outcome(background)
+                print(f"background import: {status} in {took} s: {summary}")
         finally:
-            server.terminate()
-            server.wait(30)
+            for server in servers:
+                server.terminate()
+            if worker is not None:
+                worker.terminate()
+            for process in [*servers, *([worker] if worker else [])]:
+                process.wait(60)
     print()
     print(
-        f"{args.clients} clients ({args.client}), {args.workers} gunicorn workers, "
+        f"{args.clients} clients ({args.client}), {len(ports)} server(s) × {args.workers} "
+        f"gunicorn workers, cache {args.cache or 'default'}, "
         f"{args.seconds:g} s per scenario{', warm cache' if args.warm else ''}"
+        f"{', a workbook imported in the background during the mix' if background else ''}"
     )
     print()
     print("| scenario | requests | requests/s | p50 ms | p99 ms | errors |")
