@@ -30,7 +30,7 @@ demo: migrate
 
 ## make serve: production server (gunicorn + whitenoise); settings from the environment, see README "Production"
 serve: $(STAMP)
-	$(BIN)/python manage.py check --deploy
+	$(BIN)/python manage.py check --deploy --database default
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 

@@ -27,9 +27,11 @@ class CoreConfig(AppConfig):
         from django.core import checks
 
         from core.cache import check_reachable
+        from core.deploy_checks import check_database
 
         post_migrate.connect(_sync_groups, dispatch_uid="orgduties-sync-groups")
         checks.register(check_reachable, checks.Tags.caches)
+        checks.register(check_database, checks.Tags.database)
 
 
 class OrgAdminConfig(admin_apps.AdminConfig):

@@ -1,0 +1,47 @@
+"""`check --database default` (which `make serve` runs first) names a database that is not there.
+
+A database check: Django runs it only when asked for the database
+(`--database`), so `check --deploy` on a build machine does not need one.
+
+An app server started without its database answers every page with 503
+(core.errors); better to refuse to start and say why, with the address
+(never the password).
+"""
+
+from django.core.checks import Error, Warning
+
+
+def check_database(app_configs=None, **kwargs):
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    settings = connection.settings_dict
+    where = (
+        f"{settings.get('HOST') or 'localhost'}:{settings.get('PORT') or 5432}/{settings['NAME']}"
+        if connection.vendor == "postgresql"
+        else str(settings["NAME"])
+    )
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        return [
+            Error(
+                f"The database at {where} is not reachable: {str(error).strip().splitlines()[0]}",
+                hint="Start PostgreSQL, or set DATABASE_URL to where it runs.",
+                id="orgduties.E020",
+            )
+        ]
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return []
+    if pending:
+        return [
+            Warning(
+                f"The database at {where} lacks {len(pending)} migration(s).",
+                hint="Run `make migrate` (manage.py migrate) once, before starting the servers.",
+                id="orgduties.W021",
+            )
+        ]
+    return []
