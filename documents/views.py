@@ -24,7 +24,7 @@ from documents.snapshot import (
 )
 from documents.workflow import TransitionRefused, available_actions, is_document_team, perform
 from jobs.forms import NonceForm
-from jobs.runner import start as start_job
+from jobs.views import start_and_show
 from positions.models import Position
 
 DUE_PER_PAGE = 50
@@ -274,13 +274,12 @@ def export_subtree(request, code):
     if count > INLINE_EXPORT:
         form = NonceForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            job, _created = start_job(
-                request.user,
+            return start_and_show(
+                request,
                 "documents-export",
                 params={"code": root.code, "draft": wants_draft, "format": fmt},
                 nonce=form.nonce_value(),
             )
-            return redirect("jobs:job", pk=job.pk)
         return render(
             request,
             "documents/export_start.html",

@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
@@ -30,6 +31,10 @@ class NotAllowed(Exception):
     pass
 
 
+class TooManyJobs(Exception):
+    """The user already has JOB_MAX_ACTIVE_PER_USER jobs queued or running."""
+
+
 def start(user, kind, params=None, nonce=None, upload=None, language=None):
     """Queue a job of ``kind`` for ``user``; (job, created). ``upload`` is (bytes, name).
 
@@ -43,6 +48,15 @@ def start(user, kind, params=None, nonce=None, upload=None, language=None):
         if existing.owner_id != user.pk:
             raise NotAllowed(kind)
         return existing, False
+    active = Job.objects.filter(owner=user, status__in=[Status.QUEUED, Status.RUNNING])
+    if active.count() >= settings.JOB_MAX_ACTIVE_PER_USER:
+        raise TooManyJobs(
+            _(
+                "You already have %(count)d jobs waiting or running; start this one when one of "
+                "them has finished."
+            )
+            % {"count": settings.JOB_MAX_ACTIVE_PER_USER}
+        )
     params = {**(params or {}), "language": language or translation.get_language()}
     try:
         with transaction.atomic():
@@ -92,7 +106,7 @@ def reap(jobs=None):
     """Fail running jobs whose worker stopped; returns how many. ``jobs`` limits the look."""
     running = [
         job
-        for job in (jobs or Job.objects.filter(status=Status.RUNNING))
+        for job in (Job.objects.filter(status=Status.RUNNING) if jobs is None else jobs)
         if job.status == Status.RUNNING
     ]
     if not running:
@@ -109,10 +123,11 @@ def reap(jobs=None):
                 "The worker stopped during this job (it was stopped or its server restarted). "
                 "Nothing was written. Retry it to run it again."
             )
+        now = timezone.now()
         reaped += Job.objects.filter(pk=job.pk, status=Status.RUNNING, attempt=job.attempt).update(
-            status=Status.FAILED, finished_at=timezone.now(), summary=summary
+            status=Status.FAILED, finished_at=now, summary=summary
         )
-        job.status, job.summary = Status.FAILED, summary
+        job.status, job.summary, job.finished_at = Status.FAILED, summary, now
     return reaped
 
 

@@ -10,16 +10,27 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jobs.models import Job, Status
 from jobs.registry import kinds
-from jobs.runner import NotAllowed, reap, retry
+from jobs.runner import NotAllowed, TooManyJobs, reap, retry, start
 
 PER_PAGE = 50
 # A job queued this long with no worker taking it: the page says a worker may be missing.
 WAITING_SECONDS = 15
+
+
+def start_and_show(request, kind, **options):
+    """Start a job for the request's user (see jobs.runner.start); its page, or why not."""
+    try:
+        job, _created = start(request.user, kind, **options)
+    except TooManyJobs as refused:
+        messages.error(request, str(refused))
+        return redirect("jobs:list")
+    return redirect("jobs:job", pk=job.pk)
 
 
 def _job(request, pk):
@@ -31,8 +42,6 @@ def _job(request, pk):
 
 
 def progress_state(job):
-    from django.utils import timezone
-
     waiting = (
         job.status == Status.QUEUED
         and (timezone.now() - job.created_at).total_seconds() > WAITING_SECONDS

@@ -1,7 +1,7 @@
 """The drawn org chart's page, its fragment for the script, and its exports."""
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobs.forms import NonceForm
-from jobs.runner import start as start_job
+from jobs.views import start_and_show
 from orgchart.data import (
     CHILDREN_ON_SCREEN,
     SCREEN_BUDGET,
@@ -176,9 +176,8 @@ def _export_in_background(request, source):
             for key in source
             if key not in ("nonce", "csrfmiddlewaretoken")
         }
-        job, _created = start_job(
-            request.user, "chart-export", params={"query": query}, nonce=nonce.nonce_value()
+        return start_and_show(
+            request, "chart-export", params={"query": query}, nonce=nonce.nonce_value()
         )
-        return redirect("jobs:job", pk=job.pk)
     fields = [(key, value) for key in source for value in source.getlist(key)[:50]]
     return render(request, "orgchart/export_start.html", {"form": nonce, "fields": fields})

@@ -168,6 +168,8 @@ if CACHE_BACKEND == "redis" and not CACHES["default"]["LOCATION"].startswith(
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 JOB_STALE_SECONDS = envint("JOB_STALE_SECONDS", 30, minimum=5)
 JOB_RETENTION_DAYS = envint("JOB_RETENTION_DAYS", 14, minimum=1)
+# A user with this many jobs queued or running starts no more until one ends.
+JOB_MAX_ACTIVE_PER_USER = envint("JOB_MAX_ACTIVE_PER_USER", 5, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,6 +5,7 @@ process, killed half-way, is tests/test_jobs_worker.py.
 """
 
 import datetime
+import uuid
 import io
 
 import pytest
@@ -226,8 +227,9 @@ def test_old_finished_jobs_are_deleted_with_their_files(hr, settings):
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_job_lists_cost_the_same_queries_for_3_or_30_jobs(
-    hr_client, hr, count, django_assert_num_queries
+    hr_client, hr, count, django_assert_num_queries, settings
 ):
+    settings.JOB_MAX_ACTIVE_PER_USER = 100
     for i in range(count):
         job, _ = start(hr, "workbook-export", params={"department": f"D{i}"})
         if i % 3 == 0:
@@ -235,5 +237,25 @@ def test_job_lists_cost_the_same_queries_for_3_or_30_jobs(
     reap()
     with django_assert_num_queries(6):
         assert hr_client.get("/jobs/").status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert hr_client.get("/admin/jobs/job/").status_code == 200
+
+
+def test_a_user_with_too_many_jobs_waiting_is_told_to_wait(
+    client, employee, org, settings, monkeypatch
+):
+    from orgchart import views as chart_views
+
+    monkeypatch.setattr(chart_views, "INLINE_EXPORT_ITEMS", 0)  # every PDF is a job
+    settings.JOB_MAX_ACTIVE_PER_USER = 2
+    client.force_login(employee)
+    for _ in range(2):
+        start(employee, "chart-export", params={"query": {"format": ["pdf"]}})
+    response = client.post(
+        "/chart/export/", {"format": "pdf", "nonce": str(uuid.uuid4())}, follow=True
+    )
+    assert Job.objects.count() == 2
+    assert "already have 2 jobs waiting or running" in response.content.decode()
+    run_jobs()  # they end: the next one starts
+    assert client.post("/chart/export/", {"format": "pdf"}).status_code == 302
+    assert Job.objects.count() == 3

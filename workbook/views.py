@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from departments.models import Department
 from jobs.forms import NonceForm
 from jobs.models import Job, Status
-from jobs.runner import start
+from jobs.views import start_and_show
 from workbook.permissions import EXPORT_PERMISSIONS, IMPORT_PERMISSIONS
 from workbook.template import template_xlsx
 
@@ -75,13 +75,12 @@ def import_view(request):
                 % {"size": upload.size // 1024, "limit": _limit() // 1024},
             )
         else:
-            job, _created = start(
-                request.user,
+            return start_and_show(
+                request,
                 "workbook-check",
                 nonce=form.nonce_value(),
                 upload=(upload.read(), upload.name),
             )
-            return redirect("jobs:job", pk=job.pk)
     return TemplateResponse(request, "admin/workbook/import.html", _context(request, form=form))
 
 
@@ -106,14 +105,13 @@ def _confirm(request):
         messages.error(request, _("The checked file is no longer kept; upload it again."))
         return redirect("admin-workbook-import")
     form = NonceForm(request.POST)
-    job, _created = start(
-        request.user,
+    return start_and_show(
+        request,
         "workbook-import",
         params={"checked": checked.pk},
         nonce=form.nonce_value(),
         upload=(data, checked.input_name),
     )
-    return redirect("jobs:job", pk=job.pk)
 
 
 def template_view(request):
@@ -137,13 +135,12 @@ def export_view(request):
         if department is None:
             raise Http404
     if request.method == "POST" and form.is_valid():
-        job, _created = start(
-            request.user,
+        return start_and_show(
+            request,
             "workbook-export",
             params={"department": department.code if department else ""},
             nonce=form.nonce_value(),
         )
-        return redirect("jobs:job", pk=job.pk)
     return TemplateResponse(
         request,
         "admin/workbook/export.html",
