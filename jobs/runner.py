@@ -142,6 +142,7 @@ def _delete(name):
 @task()
 def run_job(job_id, attempt):
     """The queue's one task: run job ``job_id`` if it is still waiting for this attempt."""
+    reap()  # jobs a stopped worker left running end as failed even if nobody looks at them
     claimed = Job.objects.filter(pk=job_id, status=Status.QUEUED, attempt=attempt).update(
         status=Status.RUNNING,
         started_at=timezone.now(),
