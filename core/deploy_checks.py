@@ -11,7 +11,9 @@ An app server started without its database answers every page with 503
 from django.core.checks import Error, Warning
 
 
-def check_database(app_configs=None, **kwargs):
+def check_database(app_configs=None, databases=None, **kwargs):
+    if not databases or "default" not in databases:
+        return []
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
 

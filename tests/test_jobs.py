@@ -5,8 +5,8 @@ process, killed half-way, is tests/test_jobs_worker.py.
 """
 
 import datetime
-import uuid
 import io
+import uuid
 
 import pytest
 from bs4 import BeautifulSoup

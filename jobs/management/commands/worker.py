@@ -20,8 +20,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db import connection
 from django.utils import timezone
 
 from jobs.models import Job, Status
@@ -62,19 +61,10 @@ class Command(BaseCommand):
         )
 
     def check_ready(self):
-        try:
-            connection.ensure_connection()
-        except DatabaseError as exc:
-            raise CommandError(
-                f"The database is not reachable ({connection.vendor} "
-                f"{connection.settings_dict.get('HOST') or connection.settings_dict['NAME']}): "
-                f"{str(exc).strip()}. Check DATABASE_URL and that the database server runs."
-            ) from None
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            raise CommandError(
-                "The database is not migrated: run `manage.py migrate` (or `make migrate`) first."
-            )
+        from core.deploy_checks import check_database
+
+        for problem in check_database(databases=["default"]):
+            raise CommandError(f"{problem.msg} {problem.hint}")
         media = settings.MEDIA_ROOT
         if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage") and not os.access(
             media if os.path.exists(media) else os.path.dirname(media), os.W_OK
