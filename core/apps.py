@@ -27,11 +27,12 @@ class CoreConfig(AppConfig):
         from django.core import checks
 
         from core.cache import check_reachable
-        from core.deploy_checks import check_database
+        from core.deploy_checks import check_database, check_migrated
 
         post_migrate.connect(_sync_groups, dispatch_uid="orgduties-sync-groups")
         checks.register(check_reachable, checks.Tags.caches)
         checks.register(check_database, checks.Tags.database)
+        checks.register(check_migrated, checks.Tags.database, deploy=True)
 
 
 class OrgAdminConfig(admin_apps.AdminConfig):

@@ -11,18 +11,23 @@ An app server started without its database answers every page with 503
 from django.core.checks import Error, Warning
 
 
+def _where():
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "postgresql":
+        host, port = settings.get("HOST") or "localhost", settings.get("PORT") or 5432
+        return f"{host}:{port}/{settings['NAME']}"
+    return str(settings["NAME"])
+
+
 def check_database(app_configs=None, databases=None, **kwargs):
+    """The database answers (every command that asks for database checks, migrate too)."""
     if not databases or "default" not in databases:
         return []
     from django.db import DatabaseError, connection
-    from django.db.migrations.executor import MigrationExecutor
 
-    settings = connection.settings_dict
-    where = (
-        f"{settings.get('HOST') or 'localhost'}:{settings.get('PORT') or 5432}/{settings['NAME']}"
-        if connection.vendor == "postgresql"
-        else str(settings["NAME"])
-    )
+    where = _where()
     try:
         connection.ensure_connection()
     except DatabaseError as error:
@@ -33,6 +38,17 @@ def check_database(app_configs=None, databases=None, **kwargs):
                 id="orgduties.E020",
             )
         ]
+    return []
+
+
+def check_migrated(app_configs=None, databases=None, **kwargs):
+    """Every migration is applied (deploy only: `migrate` itself runs the checks first)."""
+    if not databases or "default" not in databases:
+        return []
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    where = _where()
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())

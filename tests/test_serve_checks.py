@@ -21,14 +21,16 @@ def _manage(*args, **env):
 
 
 def test_serve_names_a_database_that_is_not_reachable_without_its_password():
-    done = _manage("check", "--database", "default", DATABASE_URL=NOWHERE)
+    done = _manage("check", "--deploy", "--database", "default", DATABASE_URL=NOWHERE)
     assert done.returncode != 0
     assert "The database at 127.0.0.1:1/orgduties is not reachable" in done.stderr
     assert "s3cret-pw" not in done.stdout + done.stderr
 
 
 def test_serve_names_a_database_that_is_not_migrated(tmp_path):
-    done = _manage("check", "--database", "default", DATABASE_URL=f"sqlite:///{tmp_path}/new.db")
+    done = _manage(
+        "check", "--deploy", "--database", "default", DATABASE_URL=f"sqlite:///{tmp_path}/new.db"
+    )
     assert "lacks" in done.stdout + done.stderr and "make migrate" in done.stdout + done.stderr
 
 

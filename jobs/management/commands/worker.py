@@ -61,9 +61,12 @@ class Command(BaseCommand):
         )
 
     def check_ready(self):
-        from core.deploy_checks import check_database
+        from core.deploy_checks import check_database, check_migrated
 
-        for problem in check_database(databases=["default"]):
+        for problem in [
+            *check_database(databases=["default"]),
+            *check_migrated(databases=["default"]),
+        ]:
             raise CommandError(f"{problem.msg} {problem.hint}")
         media = settings.MEDIA_ROOT
         if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage") and not os.access(
