@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 from jobs.models import Job, Status
+from jobs.registry import kinds
 from jobs.runner import NotAllowed, reap, retry
 
 # The queue's own table (django-tasks-db) is the worker's business; HR reads the jobs.
@@ -22,16 +23,37 @@ if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
 
 
+class KindFilter(admin.SimpleListFilter):
+    title = gettext_lazy("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(name, kind.label) for name, kind in sorted(kinds.items())]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["job", "status_with_progress", "owner", "created_at", "finished_at", "result"]
-    list_filter = ["status", "kind"]
+    list_display = [
+        "job",
+        "status_with_progress",
+        "started_by",
+        "created_at",
+        "finished_at",
+        "result",
+    ]
+    list_filter = ["status", KindFilter]
     search_fields = ["input_name", "owner__username", "result_name"]
     list_select_related = ["owner"]
     list_per_page = 50
     show_full_result_count = False
     date_hierarchy = None
     actions = ["retry_failed"]
+
+    class Media:
+        css = {"all": ["css/jobs.css"]}
 
     def has_add_permission(self, request):
         return False
@@ -71,7 +93,15 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("job"), ordering="-created_at")
     def job(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("jobs:job", args=[obj.pk]), obj)
+        return format_html(
+            '<a class="job-link" href="{}">{}</a>', reverse("jobs:job", args=[obj.pk]), obj
+        )
+
+    @admin.display(description=gettext_lazy("started by"), ordering="owner__username")
+    def started_by(self, obj):
+        if obj.owner is None:
+            return "—"
+        return obj.owner.get_full_name() or obj.owner.username
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_with_progress(self, obj):

@@ -237,7 +237,7 @@ def test_job_lists_cost_the_same_queries_for_3_or_30_jobs(
     reap()
     with django_assert_num_queries(6):
         assert hr_client.get("/jobs/").status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert hr_client.get("/admin/jobs/job/").status_code == 200
 
 
