@@ -11,7 +11,7 @@ and the 95th percentile are printed in milliseconds, with the number of
 queries and the size. Without --shape (bench.generate_org's classic
 organisation) pages are chosen in the middle of the organisation, so they
 are typical; with --shape they are that shape's worst cases
-(bench.orgshapes.shapes.picks), and every request is a first view: a write
+(bench.orgshapes.shapes.picks, .pages), and every request is a first view: a write
 before it moves the content generation, as an HR edit does, so nothing the
 process keeps under the generation (the chart's snapshot) is reused. Bench
 .page_shapes runs this for every shape.
@@ -26,7 +26,6 @@ import argparse
 import json
 import statistics
 import time
-from urllib.parse import quote
 
 from bench import setup_django
 
@@ -81,40 +80,6 @@ def pick_pages():
     ]
 
 
-def shape_pages(picks):
-    """Every employee page, at the shape's worst case (bench.orgshapes.shapes.Picks)."""
-    d, u, p, f = picks.department, picks.subtree, picks.position, picks.form
-    name = Department.objects.get(code=d).name
-    pages = [
-        ("chart", "/chart/"),
-        ("chart: positions", "/chart/?kind=positions"),
-        ("chart: reporting", "/chart/?kind=reporting"),
-        ("chart: from a unit", f"/chart/?root={u}"),
-        ("chart: a unit's positions", f"/chart/?kind=positions&root={d}"),
-        ("chart: reporting from a position", f"/chart/?kind=reporting&root={p}"),
-        ("chart: find a unit", f"/chart/?q={quote(name)}"),
-        ("chart: all levels", "/chart/?depth=30"),
-        ("chart list", "/chart/list/"),
-        ("chart subtree (fragment)", f"/chart/subtree/{u}/"),
-        ("position chart", "/chart/positions/"),
-        ("position chart from a position", f"/chart/positions/?root={p}"),
-        ("department", f"/departments/{d}/"),
-        ("position", f"/positions/{p}/"),
-        ("position print", f"/positions/{p}/print/"),
-        ("job description control", f"/documents/positions/{p}/"),
-        ("my position", "/me/"),
-        ("forms catalogue", "/forms/"),
-        ("forms catalogue, last page", "/forms/?page=last"),
-        ("form", f"/forms/{f}/"),
-        ("KPIs", "/kpis/"),
-        ("KPIs due in December", "/kpis/?month=12"),
-        ("KPIs, last page", "/kpis/?page=last"),
-    ]
-    pages += [(label, f"/search/?q={quote(q)}") for label, q in picks.searches.items()]
-    pages.append(("search question", f"/search/?q={quote(name + '的职责是什么')}"))
-    return pages
-
-
 def new_generation():
     """A write, as an HR edit makes: the content generation moves, nothing kept is reused."""
     with connection.cursor() as cursor:
@@ -148,7 +113,7 @@ def main():
     args = parser.parse_args()
     client = Client()
     client.force_login(User.objects.get(username="bench"))
-    pages = shape_pages(shapes.picks(args.shape)) if args.shape else pick_pages()
+    pages = shapes.pages(shapes.picks(args.shape)) if args.shape else pick_pages()
     print(
         f"database: {connection.vendor}; shape {args.shape or 'classic'}; "
         f"{Position.objects.count()} positions; repeat {args.repeat}"

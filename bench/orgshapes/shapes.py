@@ -33,6 +33,7 @@ computed once. Needs Django set up before it is imported.
 import random
 import time
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.contrib.auth.models import Group, User
 from django.db import connection
@@ -557,6 +558,43 @@ def picks(shape):
         # The top head: 10,000 direct reports, or ten duties of 2,000 characters.
         found.position = "H-B0"
     return found
+
+
+def pages(picks):
+    """(label, URL) of every employee page, at the shape's worst cases.
+
+    The list bench.page_timings times and tests/test_page_queries_shapes.py counts.
+    """
+    d, u, p, f = picks.department, picks.subtree, picks.position, picks.form
+    name = Department.objects.get(code=d).name
+    pages = [
+        ("chart", "/chart/"),
+        ("chart: positions", "/chart/?kind=positions"),
+        ("chart: reporting", "/chart/?kind=reporting"),
+        ("chart: from a unit", f"/chart/?root={u}"),
+        ("chart: a unit's positions", f"/chart/?kind=positions&root={d}"),
+        ("chart: reporting from a position", f"/chart/?kind=reporting&root={p}"),
+        ("chart: find a unit", f"/chart/?q={quote(name)}"),
+        ("chart: all levels", "/chart/?depth=30"),
+        ("chart list", "/chart/list/"),
+        ("chart subtree (fragment)", f"/chart/subtree/{u}/"),
+        ("position chart", "/chart/positions/"),
+        ("position chart from a position", f"/chart/positions/?root={p}"),
+        ("department", f"/departments/{d}/"),
+        ("position", f"/positions/{p}/"),
+        ("position print", f"/positions/{p}/print/"),
+        ("job description control", f"/documents/positions/{p}/"),
+        ("my position", "/me/"),
+        ("forms catalogue", "/forms/"),
+        ("forms catalogue, last page", "/forms/?page=last"),
+        ("form", f"/forms/{f}/"),
+        ("KPIs", "/kpis/"),
+        ("KPIs due in December", "/kpis/?month=12"),
+        ("KPIs, last page", "/kpis/?page=last"),
+    ]
+    pages += [(label, f"/search/?q={quote(q)}") for label, q in picks.searches.items()]
+    pages.append(("search question", f"/search/?q={quote(name + '的职责是什么')}"))
+    return pages
 
 
 def hold(user, position_code):
