@@ -400,8 +400,13 @@ def _tree_units(n_units, fan_out, prefix="B", top="平衡集团"):
 
 
 def _balanced_skeleton(positions, rng):
-    """Ten positions a unit, six sub-units a unit; the units in tree order."""
-    tree = _tree_units(max(3, positions // 10), fan_out=6)
+    """Ten positions a unit, six sub-units a unit; the units in tree order.
+
+    At least ten units, so that even a small organisation is three levels deep
+    (and its reporting lines four): the pages then do at every size all the
+    work that depends on depth.
+    """
+    tree = _tree_units(max(10, positions // 10), fan_out=6)
     _members(tree, positions - len(tree), rng)
     return tree
 
