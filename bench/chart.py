@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/orgduties_chart_bench \\
         .venv/bin/python -m bench.chart
 
-Builds bench.orgshapes.random_tree's organisation (2,000 units in a random
+Builds bench.orgshapes.shapes.random_org's organisation (2,000 units in a random
 tree, 10 positions per unit reporting to positions anywhere, 1,000 dotted
 lines, a holder for every other position) into a fresh database, then
 prints, median of --repeat runs:
@@ -110,7 +110,7 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench.orgshapes.random_tree import random_org
+    from bench.orgshapes.shapes import random_org
     from orgchart.data import ChartOptions, build_chart
     from orgchart.layout import lay_out
     from orgchart.svg import render_svg

@@ -21,7 +21,7 @@ from orgchart.layout import PAD, SPINE, lay_out
 from orgchart.svg import render_svg
 from orgchart.tree import Chart, ChartNode
 from positions.models import Position
-from tests import chart_shapes
+from tests.factories import shapes
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +130,9 @@ def demo(db):
 
 SHAPES = {
     "demo": lambda: call_command("load_demo", verbosity=0),
-    "chain30": lambda: chart_shapes.chain(30),
-    "wide": lambda: chart_shapes.wide(300, 500),
-    "random2000": lambda: chart_shapes.random_org(2000, per_unit=3),
+    "chain30": lambda: shapes.chain(30),
+    "wide": lambda: shapes.wide(300, 500),
+    "random2000": lambda: shapes.random_org(2000, per_unit=3),
 }
 
 
@@ -157,7 +157,7 @@ def test_every_chart_of_every_shape_is_drawn_cleanly(shape):
 
 
 def test_compact_mode_stacks_300_sub_units_in_columns_under_their_parent():
-    chart_shapes.wide(300, 5)
+    shapes.wide(300, 5)
     wide = lay_out(full("units", root="WIDE"))
     flat = lay_out(full("units", root="WIDE"), compact=False)
     assert check(wide, "units") == []
@@ -171,7 +171,7 @@ def test_compact_mode_stacks_300_sub_units_in_columns_under_their_parent():
 
 
 def test_a_unit_with_500_positions_draws_them_inside_its_box_in_columns():
-    chart_shapes.wide(3, 500)
+    shapes.wide(3, 500)
     drawing = lay_out(full("positions", root="BIG"))
     unit = drawing.box("unit:BIG")
     inside = [b for b in drawing.boxes if b.inside == unit.key]
@@ -183,7 +183,7 @@ def test_a_unit_with_500_positions_draws_them_inside_its_box_in_columns():
 
 
 def test_a_chain_30_deep_is_one_column_from_top_to_bottom():
-    chart_shapes.chain(30)
+    shapes.chain(30)
     drawing = lay_out(full("units"))
     xs = {round(b.x + b.w / 2) for b in drawing.boxes}
     assert len(xs) == 1
@@ -249,7 +249,7 @@ def test_a_flat_list_of_many_top_units_stacks_instead_of_one_endless_row():
 
 
 def test_a_reporting_chain_thousands_deep_is_drawn_without_recursion(client, employee):
-    unit = chart_shapes.units([("ONE", "单一部门", None)])["ONE"]
+    unit = shapes.units([("ONE", "单一部门", None)])["ONE"]
     boss = None
     for i in range(1500):
         boss = Position.objects.create(

@@ -10,7 +10,7 @@ from django.test import Client
 from departments.models import Department
 from orgchart.data import CHILDREN_ON_SCREEN, SCREEN_BUDGET
 from positions.models import DottedLine, Position
-from tests import chart_shapes
+from tests.factories import shapes
 from tests.pages import soup
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_positions_and_reporting_charts(client, employee, org):
 
 
 def test_the_first_view_of_a_big_organisation_stays_within_the_box_budget(client, employee):
-    chart_shapes.random_org(2000, per_unit=1)
+    shapes.random_org(2000, per_unit=1)
     client.force_login(employee)
     page = soup(client.get("/"))
     drawn = boxes(page)
@@ -88,10 +88,10 @@ def test_the_first_view_of_a_big_organisation_stays_within_the_box_budget(client
 
 
 SHAPES = {
-    ("wide", "small"): lambda: chart_shapes.wide(10, 10),
-    ("wide", "big"): lambda: chart_shapes.wide(300, 500),
-    ("random", "small"): lambda: chart_shapes.random_org(40, per_unit=2),
-    ("random", "big"): lambda: chart_shapes.random_org(2000, per_unit=3),
+    ("wide", "small"): lambda: shapes.wide(10, 10),
+    ("wide", "big"): lambda: shapes.wide(300, 500),
+    ("random", "small"): lambda: shapes.random_org(40, per_unit=2),
+    ("random", "big"): lambda: shapes.random_org(2000, per_unit=3),
 }
 
 
@@ -123,7 +123,7 @@ def _same_queries(client, kind, django_assert_num_queries):
 
 
 def test_search_highlights_and_opens_the_way_to_what_it_finds(client, employee):
-    chart_shapes.chain(12)
+    shapes.chain(12)
     client.force_login(employee)
     page = soup(client.get("/chart/", {"q": "第11层级"}))
     hit = page.select_one(".box.highlight rect")
@@ -135,7 +135,7 @@ def test_search_highlights_and_opens_the_way_to_what_it_finds(client, employee):
 
 
 def test_focus_shows_the_path_up_then_levels_down(client, employee):
-    chart_shapes.wide(5, 3)
+    shapes.wide(5, 3)
     client.force_login(employee)
     page = soup(client.get("/chart/", {"focus": "WIDE", "depth": 1}))
     assert boxes(page) == ["CO", "WIDE", "W0", "W1", "W2", "W3", "W4"]
@@ -144,7 +144,7 @@ def test_focus_shows_the_path_up_then_levels_down(client, employee):
 
 
 def test_orientation_and_compact_options(client, employee):
-    chart_shapes.wide(30, 3)
+    shapes.wide(30, 3)
     client.force_login(employee)
     tb = soup(client.get("/chart/", {"root": "WIDE", "compact": "0"}))
     lr = soup(client.get("/chart/", {"root": "WIDE", "orient": "lr", "compact": "0"}))
@@ -243,7 +243,7 @@ def test_once_committed_the_organisation_is_read_once_per_generation(
     client, employee, django_assert_num_queries
 ):
     """As in production: the org is committed, so PostgreSQL's generation is not NULL."""
-    chart_shapes.random_org(2000, per_unit=3)
+    shapes.random_org(2000, per_unit=3)
     client.force_login(employee)
     for kind in ("units", "positions", "reporting"):
         client.get("/chart/", {"kind": kind})
@@ -257,7 +257,7 @@ def test_once_committed_the_organisation_is_read_once_per_generation(
 
 
 def test_too_many_levels_for_the_screen_fall_back_to_the_first_view(client, employee):
-    chart_shapes.random_org(2000, per_unit=3)
+    shapes.random_org(2000, per_unit=3)
     client.force_login(employee)
     response = client.get("/chart/", {"kind": "reporting", "depth": "50"})
     page = BeautifulSoup(response.content, "html.parser")
@@ -266,7 +266,7 @@ def test_too_many_levels_for_the_screen_fall_back_to_the_first_view(client, empl
 
 
 def test_ten_thousand_reports_to_one_position_are_drawn_a_screen_at_a_time(client, employee):
-    unit = chart_shapes.units([("ONE", "共享中心", None)])["ONE"]
+    unit = shapes.units([("ONE", "共享中心", None)])["ONE"]
     boss = Position.objects.create(code="BOSS", title="中心总监", department=unit, is_head=True)
     Position.objects.bulk_create(
         [
@@ -291,7 +291,7 @@ def test_ten_thousand_reports_to_one_position_are_drawn_a_screen_at_a_time(clien
 
 
 def test_thousands_of_top_units_are_drawn_a_screen_at_a_time(client, employee):
-    chart_shapes.units([(f"T{i:04}", f"独立单位{i}", None) for i in range(1000)])
+    shapes.units([(f"T{i:04}", f"独立单位{i}", None) for i in range(1000)])
     client.force_login(employee)
     page = soup(client.get("/"))
     assert boxes(page) == [f"T{i:04}" for i in range(CHILDREN_ON_SCREEN)]
@@ -306,7 +306,7 @@ def test_a_single_top_with_many_full_units_keeps_the_positions_chart_near_the_bu
     client, employee
 ):
     rows = [("TOP", "集团", None)] + [(f"U{i:03}", f"分公司{i}", "TOP") for i in range(150)]
-    units = chart_shapes.units(rows)
+    units = shapes.units(rows)
     Position.objects.bulk_create(
         [
             Position(code=f"P{i:03}-{k}", title=f"岗位{k}", department=units[f"U{i:03}"])

@@ -1,0 +1,174 @@
+"""Every employee page costs the same queries at two sizes of several shapes (issue 13).
+
+Each shape of bench.orgshapes.shapes is built at 30 and at 90 positions (three
+duties each), and every page of ``shapes.pages`` (the shape's worst cases: the
+unit with the most positions, the position with the most reports, …) is
+requested once as a first view: the cache emptied and the content generation
+moved before it, so nothing is served from what an earlier request kept. On
+PostgreSQL the build's uncommitted writes leave no generation at all (nothing
+is cached, storage/generation.py), on SQLite the generation moves: either
+way every query of the page runs, and the counts are the same on both.
+
+Each shape's organisations are built by its one test, inside savepoints
+that are rolled back, and its pages' counts compared with EXPECTED at once. bench.page_shapes times the same pages at 20,000
+positions.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from core.roles import EMPLOYEES
+from departments.models import Department
+from tests.factories import shapes
+
+pytestmark = pytest.mark.django_db
+
+SIZES = (30, 90)
+SHAPES = ("wide", "chain", "one-boss", "random", "forms-kpis")
+
+# Queries of a first view. Every page but the subtree fragment has four:
+# * the session, the user
+# * the user's own and their groups' permissions (the menu, edit links)
+# and those cached under it read the content generation too.
+CHART = 9  # + generation, units, positions, holders, dotted lines (orgchart.data.snapshot)
+EXPECTED = {
+    "chart": CHART,
+    "chart: positions": CHART,
+    "chart: reporting": CHART,
+    "chart: from a unit": CHART,
+    "chart: a unit's positions": CHART,
+    "chart: reporting from a position": CHART,
+    "chart: find a unit": CHART,
+    "chart: all levels": CHART,
+    # + units per level, the units, their positions, their dotted lines
+    "chart list": 8,
+    # session, user, the unit, units per level, the units, positions, dotted lines
+    "chart subtree (fragment)": 7,
+    # + the tops, then one query per level below them (three fit here)
+    "position chart": 8,
+    # + the position, the position again with whether it has reports, then one
+    # query per level below it: one on wide and chain (H-BIG's and the bottom
+    # head's reports have none), two on forms-kpis, three on one-boss and random
+    "position chart from a position": {"wide": 7, "chain": 7, "forms-kpis": 8, "*": 9},
+    # + generation, the department, its functions and their KPIs, its positions
+    # with staffing and their holders, its ancestors, KPIs, forms; and its
+    # sub-units with position counts where it has any (B1 on one-boss and
+    # forms-kpis; django-mptt answers a leaf's children without a query)
+    "department": {"one-boss": 14, "forms-kpis": 14, "*": 13},
+    # + generation, the position, its duties, their forms, their KPIs, holders,
+    # the department's ancestors (none asked for a top unit's position: H-B0 on
+    # one-boss, random's pick), direct reports, dotted lines out and in, its KPIs
+    "position": {"one-boss": 14, "random": 14, "*": 15},
+    "position print": {"one-boss": 13, "random": 13, "*": 14},  # no generation
+    # + the position with its control record
+    "job description control": 5,
+    "my position": {"one-boss": 14, "random": 14, "*": 15},  # the assignments first
+    # + the count, the page of forms with their departments, their duties
+    "forms catalogue": 7,
+    "forms catalogue, last page": 7,
+    # + the form, its duties with their numbers
+    "form": 6,
+    # + the count, the page of KPIs with their owners
+    "KPIs": 6,
+    "KPIs due in December": 6,
+    "KPIs, last page": 6,
+    # + generation, the departments' names and aliases, then the units,
+    # positions, duties, KPIs and forms that contain the words
+    "search 1 char": 11,
+    "search 2 chars": 11,
+    "search 4 chars": 11,
+    "search common word": 11,
+    "search traditional": 11,
+    # + the department the question names, its functions and their KPIs
+    "search question": 14,
+}
+
+# Sizes at which a page's count changes: (page, shape, sizes) -> why.
+CHANGES = {
+    ("position chart", "wide", (100, 300)): (
+        "the position chart runs one query per level that fits its budget of 100 positions "
+        "(browse.views.positions.POSITION_CHART_BUDGET): 8 at 100 positions on wide, 7 at 300"
+    ),
+}
+
+
+def _expected(page, shape):
+    expected = EXPECTED[page]
+    return expected.get(shape, expected.get("*")) if isinstance(expected, dict) else expected
+
+
+def _first_view(client, url):
+    """The queries of one request that finds nothing kept from the requests before it."""
+    # A write, as an HR edit makes: the generation moves (SQLite).
+    Department.objects.filter(pk=Department.objects.order_by("pk").values("pk")[:1]).update(order=1)
+    cache.clear()
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+def _measure(shape, positions, only):
+    picks = shapes.build(shape, positions=positions, duties=3 * positions)
+    user = User.objects.create_user(f"reader-{positions}")
+    user.groups.add(Group.objects.get(name=EMPLOYEES))
+    shapes.hold(user, picks.position)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return {
+        label: _first_view(client, url)
+        for label, url in shapes.pages(picks)
+        if only is None or label in only
+    }
+
+
+@pytest.fixture(scope="module")
+def counts():
+    """counts(shape, sizes, only): [{page: queries} at each size], measured once."""
+    found = {}
+
+    def of(shape, sizes=SIZES, only=None):
+        key = (shape, sizes, only)
+        if key not in found:
+            found[key] = []
+            for positions in sizes:
+                with transaction.atomic():
+                    found[key].append(_measure(shape, positions, only))
+                    transaction.set_rollback(True)
+        return found[key]
+
+    return of
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_first_view_of_every_page_costs_the_same_queries_at_both_sizes(counts, shape):
+    # One test per shape, so that each shape is built once in a run (-n 2 too).
+    expected = {page: _expected(page, shape) for page in EXPECTED}
+
+    assert counts(shape) == [expected] * len(SIZES)
+
+
+@pytest.mark.parametrize(
+    "page, shape, sizes",
+    [
+        pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=why))
+        for case, why in CHANGES.items()
+    ],
+)
+def test_pages_whose_count_changes_with_the_size(counts, page, shape, sizes):
+    found = [at_size[page] for at_size in counts(shape, sizes, only=(page,))]
+
+    assert found == [_expected(page, shape)] * len(sizes)
+
+
+def test_every_page_of_the_benchmark_is_counted():
+    Department.objects.create(code="BIG", name="共享服务中心")
+    picks = shapes.Picks("wide", "BIG", "WIDE", "H-BIG", "F0", dict(shapes.SEARCHES))
+
+    assert [label for label, _url in shapes.pages(picks)] == list(EXPECTED)
