@@ -171,6 +171,15 @@ JOB_RETENTION_DAYS = envint("JOB_RETENTION_DAYS", 14, minimum=1)
 # A user with this many jobs queued or running starts no more until one ends.
 JOB_MAX_ACTIVE_PER_USER = envint("JOB_MAX_ACTIVE_PER_USER", 5, minimum=1)
 
+# Sessions live in the database; with a cache shared by every app server (Redis)
+# they are also read from it, saving a query per request. Not with a cache of
+# each process's own: a logout on one would leave the session alive in the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_BACKEND == "redis"
+    else "django.contrib.sessions.backends.db"
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

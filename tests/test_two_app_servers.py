@@ -145,3 +145,19 @@ def test_a_page_one_server_rendered_is_served_by_the_other_from_redis(redis_serv
     status, _location, html = browser.request(b, "GET", "/positions/MGR/")
     assert status == 200
     assert "从共享缓存来的页面" in html, "server B rendered the page again instead"
+
+
+def test_with_redis_a_logout_on_one_server_ends_the_session_on_the_other(redis_servers):
+    """Sessions are read from the shared cache (cached_db): a logout clears it for both."""
+    (a, b), redis = redis_servers
+    browser = Browser()
+    assert _login(browser, a, "hr-pass-123")[0] == 302
+    assert browser.request(b, "GET", "/positions/MGR/")[0] == 200
+    assert any(b"session" in key for key in redis.client().keys("*"))
+    _status, _location, html = browser.request(b, "GET", "/positions/MGR/")
+    status, _location, _html = browser.request(
+        b, "POST", "/accounts/logout/", {"csrfmiddlewaretoken": _token(html)}
+    )
+    assert status == 302
+    status, location, _html = browser.request(a, "GET", "/positions/MGR/")
+    assert status == 302 and location.startswith("/accounts/login/")
