@@ -172,12 +172,11 @@ JOB_RETENTION_DAYS = envint("JOB_RETENTION_DAYS", 14, minimum=1)
 JOB_MAX_ACTIVE_PER_USER = envint("JOB_MAX_ACTIVE_PER_USER", 5, minimum=1)
 
 # Sessions live in the database; with a cache shared by every app server (Redis)
-# they are also read from it, saving a query per request. Not with a cache of
-# each process's own: a logout on one would leave the session alive in the others.
+# they are also read from it, saving a query per request (core/sessions.py: at
+# most 5 minutes at a time). Not with a cache of each process's own: a logout
+# on one would leave the session alive in the others.
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if CACHE_BACKEND == "redis"
-    else "django.contrib.sessions.backends.db"
+    "core.sessions" if CACHE_BACKEND == "redis" else "django.contrib.sessions.backends.db"
 )
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -76,3 +76,31 @@ def test_the_checks_name_a_redis_that_does_not_answer(redis_server):  # noqa: F8
         found = [m for m in run_checks() if m.id == "orgduties.W010"]
     assert len(found) == 1
     assert f"Redis at {redis_server.url} is not reachable" in found[0].msg
+
+
+def test_sessions_are_read_from_redis_and_kept_there_five_minutes_at_most(
+    client,
+    employee,
+    redis_server,  # noqa: F811
+):
+    """Sessions are read from Redis (core.sessions), each kept there 5 minutes at most.
+
+    A logout while Redis is away deletes the session from the database only;
+    the copy in Redis, back again, expires within those minutes.
+    """
+    from core.sessions import CACHE_SECONDS
+
+    with override_settings(CACHES=_redis_cache(redis_server.url), SESSION_ENGINE="core.sessions"):
+        client.force_login(employee)
+        assert client.get("/chart/").status_code == 200
+        store = redis_server.client()
+        [key] = [k for k in store.keys("*") if b"sessions.cached_db" in k]
+        assert 0 < store.ttl(key) <= CACHE_SECONDS  # not the session's 8 hours
+        # The session is read from Redis: the database row can go and the user stays in...
+        from django.contrib.sessions.models import Session
+
+        Session.objects.all().delete()
+        assert client.get("/chart/").status_code == 200
+        # ...until the copy expires (here: removed), then the database says logged out.
+        store.delete(key)
+        assert client.get("/chart/").status_code == 302
