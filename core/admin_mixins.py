@@ -207,3 +207,17 @@ class IndentedTreeRelatedFieldListFilter(TreeRelatedFieldListFilter):
             return super().queryset(request, queryset)
         except (ValueError, TypeError, ObjectDoesNotExist) as exc:
             raise IncorrectLookupParameters(exc) from exc
+
+
+class ReadOnlyAdminMixin:
+    """Records the admin only shows: made elsewhere (a workflow, a job), never added, changed
+    or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

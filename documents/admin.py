@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import OrgHistoryAdmin
+from core.admin_mixins import ReadOnlyAdminMixin
 from documents.models import Document, Revision, Transition
 
 # The workflow moves these; the admin only shows them.
@@ -118,7 +119,7 @@ class DocumentAdmin(OrgHistoryAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Approved revisions are records: anyone with view rights reads them, nobody edits them."""
 
     list_display = ("document_number", "number", "title", "approved_at", "effective_date")
@@ -143,15 +144,6 @@ class RevisionAdmin(admin.ModelAdmin):
         "content_display",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("page"))
     def site_link(self, obj):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
+from core.admin_mixins import ReadOnlyAdminMixin
 from jobs.models import Job, Status
 from jobs.registry import kinds
 from jobs.runner import NotAllowed, reap, retry
@@ -35,7 +36,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "job",
         "status_with_progress",
@@ -54,15 +55,6 @@ class JobAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/jobs.css"]}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         if obj is not None:
