@@ -146,6 +146,34 @@ def test_reimport_changes_nothing(tmp_path):
     assert Position.objects.count() == 3
 
 
+def _history_rows():
+    return {m.__name__: m.history.count() for m in (Department, Position, Duty, Kpi, Form)}
+
+
+@pytest.mark.django_db
+def test_reimport_writes_no_history_and_bumps_no_version(tmp_path):
+    folder = write_workbook(tmp_path, **BASIC)
+    run(folder)
+    history = _history_rows()
+    versions = list(Position.objects.order_by("code").values_list("code", "version"))
+    run(folder)
+    assert _history_rows() == history
+    assert list(Position.objects.order_by("code").values_list("code", "version")) == versions
+
+
+@pytest.mark.django_db
+def test_a_duty_whose_forms_alone_change_is_updated_with_history(tmp_path):
+    run(write_workbook(tmp_path, **BASIC))
+    duty = Duty.objects.get(text="管理销售团队")
+    duties = [dict(d) for d in BASIC["duties"]]
+    duties[1]["forms"] = "F-ORDER"
+    report = run(write_workbook(tmp_path, **dict(BASIC, duties=duties)))
+    assert report.sheets["duties"].updated == 1
+    assert report.sheets["duties"].unchanged == 2
+    assert [f.code for f in duty.forms.all()] == ["F-ORDER"]
+    assert list(duty.history.values_list("history_type", flat=True)) == ["~", "+"]
+
+
 @pytest.mark.django_db
 def test_items_no_longer_listed_are_removed_and_reported(tmp_path):
     run(write_workbook(tmp_path, **BASIC))

@@ -17,6 +17,7 @@ them out) are the single place this module exists to be; split, a column's
 words would again sit apart from its header.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,10 +30,14 @@ from core.chinese import simplified
 from core.numbering import number_items
 
 
+@functools.lru_cache(maxsize=4096)
 def normal_word(text: str) -> str:
     """A header or a choice cell as looked up: full-width folded, traditional
     characters simplified, blanks trimmed, lower case ("部門編碼 " is 部门编码,
-    "Duty" is duty). Never applied to content, which is stored as entered."""
+    "Duty" is duty). Never applied to content, which is stored as entered.
+
+    Cached: a workbook repeats the same few words (duty, yearly, >=) in
+    hundreds of thousands of cells."""
     text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
     return simplified(text) if not text.isascii() else text
 
