@@ -115,6 +115,8 @@ class DutySheet(SheetImport):
         positions = self.org.sheets["positions"]
         forms = self.org.sheets["forms"]
         self.by_position = defaultdict(list)
+        # Per position listed, how many of its rows are duties (not authorities).
+        self.duty_counts = {}
         for row in self.rows():
             if not self.required(row, "position_code", "text"):
                 continue
@@ -125,14 +127,17 @@ class DutySheet(SheetImport):
                     _("No position with code “%(code)s”.") % {"code": row.get("position_code")},
                 )
                 continue
-            if DUTY_KIND.parse(row.get("kind")) is None:
+            kind = DUTY_KIND.parse(row.get("kind"))
+            if kind is None:
                 self.error(
                     row,
                     "kind",
                     _("Unknown kind “%(value)s”; use duty or authority.")
                     % {"value": row.get("kind")},
                 )
-            for item in FORMS.parse(row.get("forms")):
+            code = row.get("position_code")
+            self.duty_counts[code] = self.duty_counts.get(code, 0) + (kind == Duty.Kind.DUTY)
+            for item in FORMS.parse(row.get("forms")) if row.get("forms") else ():
                 if forms.code_of(item) is None:
                     self.error(
                         row, "forms", _("No form with code or name “%(value)s”.") % {"value": item}
@@ -253,17 +258,8 @@ class KpiSheet(SheetImport):
 
     def validate(self):
         positions = self.org.sheets["positions"]
-        duty_counts = {
-            code: sum(1 for r in rows if DUTY_KIND.parse(r.get("kind")) == Duty.Kind.DUTY)
-            for code, rows in self.org.sheets["duties"].by_position.items()
-        }
-        # Counted in the database: one row per position, not one per duty.
-        stored_counts = dict(
-            Duty.objects.filter(kind=Duty.Kind.DUTY)
-            .values_list("position__code")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        duty_counts = self.org.sheets["duties"].duty_counts
+        stored_counts = None  # asked for when a position has no duties in the workbook
         self.by_position = defaultdict(list)
         for row in self.rows():
             if not self.required(row, "position_code", "text"):
@@ -276,7 +272,15 @@ class KpiSheet(SheetImport):
                 continue
             number = row.get("duty_number")
             if number:
-                available = duty_counts.get(code, stored_counts.get(code, 0))
+                if code not in duty_counts and stored_counts is None:
+                    # Counted in the database: one row per position, not one per duty.
+                    stored_counts = dict(
+                        Duty.objects.filter(kind=Duty.Kind.DUTY)
+                        .values_list("position__code")
+                        .annotate(n=Count("pk"))
+                        .order_by()
+                    )
+                available = duty_counts[code] if code in duty_counts else stored_counts.get(code, 0)
                 if not number.isdigit() or not 1 <= int(number) <= available:
                     self.error(
                         row,
