@@ -181,7 +181,7 @@ class DutySheet(SheetImport):
                 kind = DUTY_KIND.parse(row.get("kind"))
                 steps = row.get("process_steps")
                 if steps:
-                    steps = "\n".join(s.strip() for s in steps.splitlines() if s.strip())
+                    steps = "\n".join(filter(None, map(str.strip, steps.splitlines())))
                 function_ref = FUNCTION_NUMBER.parse(row.get("function"))
                 function_id = None
                 if function_ref:

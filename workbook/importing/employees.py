@@ -12,7 +12,7 @@ from core.roles import EMPLOYEES
 from positions.models import Assignment, Employee
 from workbook import bulk
 from workbook.columns import DATE, FLAG
-from workbook.importing.base import SheetImport, among, changed
+from workbook.importing.base import SheetImport, among, changed, rows_where
 
 # A stored assignment: who holds which position, then what a row sets.
 STORED_ASSIGNMENT = namedtuple(
@@ -73,9 +73,9 @@ class EmployeeSheet(SheetImport):
                     )
             self.by_number[row.get("employee_no")].append(row)
         if logins:
-            for username, number in Employee.objects.filter(
-                user__username__in=list(logins)
-            ).values_list("user__username", "employee_no"):
+            for username, number in rows_where(
+                Employee.objects.all(), "user__username", logins, "employee_no"
+            ):
                 if number != logins[username].get("employee_no"):
                     self.error(
                         logins[username],
@@ -92,8 +92,7 @@ class EmployeeSheet(SheetImport):
         created, updated = [], []
         for number, rows in self.by_number.items():
             first = rows[0]
-            user = users.get(first.get("username"))
-            values = {"name": first.get("name"), "user_id": user.pk if user else None}
+            values = {"name": first.get("name"), "user_id": users.get(first.get("username"))}
             if number in employees:
                 if changed(employees[number], values):
                     updated.append(employees[number])
@@ -110,12 +109,12 @@ class EmployeeSheet(SheetImport):
         self.report.deleted_items = removed[:200]
 
     def _users(self) -> dict:
-        """The login accounts the sheet names, by user name; the new ones created."""
+        """The ids of the login accounts the sheet names, by user name; the new ones created."""
         User = get_user_model()
         usernames = {
             r.get("username") for rows in self.by_number.values() for r in rows if r.get("username")
         }
-        users = {u.username: u for u in User.objects.filter(username__in=usernames)}
+        users = dict(rows_where(User.objects.all(), "username", usernames, "pk"))
         # An unusable password, as set_unusable_password() makes it, from one
         # urandom call per user instead of one per character.
         new_users = [
@@ -130,7 +129,7 @@ class EmployeeSheet(SheetImport):
             bulk.insert(new_users, User)
             if any(u.pk is None for u in new_users):  # a database without RETURNING
                 new_users = list(User.objects.filter(username__in=[u.username for u in new_users]))
-            users.update({u.username: u for u in new_users})
+            users.update({u.username: u.pk for u in new_users})
             # New accounts belong to no group yet: no need to look for existing links.
             group = Group.objects.get(name=EMPLOYEES)
             bulk.insert_plain(
