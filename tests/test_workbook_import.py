@@ -294,3 +294,21 @@ def test_import_query_count_does_not_grow_with_rows(tmp_path, size, django_asser
     with django_assert_max_num_queries(40):
         run(folder)
     assert Duty.objects.count() == size
+
+
+@pytest.mark.django_db
+def test_a_department_functions_kpi_outlives_a_reimport(tmp_path):
+    # The KPIs sheet names every position, so the import reads the stored KPIs
+    # of all of them at once: a KPI of a department function is none of those.
+    kpis = [
+        *BASIC["kpis"],
+        {"position_code": "GM", "text": "年度利润目标达成"},
+        {"position_code": "REP", "text": "客户回访率100%"},
+    ]
+    folder = write_workbook(tmp_path, **dict(BASIC, kpis=kpis))
+    run(folder)
+    function = DepartmentFunction.objects.filter(department__code="ADMIN").first()
+    kpi = Kpi.objects.create(function=function, text="招聘计划完成率达95%以上")
+    report = run(folder)
+    assert (report.sheets["kpis"].deleted, report.sheets["kpis"].unchanged) == (0, 4)
+    assert Kpi.objects.filter(pk=kpi.pk).exists()
