@@ -185,7 +185,7 @@ def _prepared(columns: list[list], fields, connection) -> list[list]:
 def insert_rows(model, columns, rows, using=None) -> list:
     """Insert tuples of values for ``columns`` (attnames); the new ids, in the rows' order.
 
-    For tables of many rows (duties, KPIs): no model instance is made. The
+    For tables of many rows (duties, KPIs, assignments): no model instance is made. The
     other concrete fields take their defaults, as a new instance would.
     """
     rows = list(rows)
