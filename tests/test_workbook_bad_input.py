@@ -221,8 +221,8 @@ def test_codes_typed_as_numbers_are_read_as_the_digits(db):
         }
     )
     workbook = read_upload(data, "org.xlsx")
-    assert workbook.sheets["departments"][1].values["code"] == "7"
-    assert workbook.sheets["departments"][1].values["parent_code"] == "1001"
+    assert workbook.sheets["departments"][1]["code"] == "7"
+    assert workbook.sheets["departments"][1]["parent_code"] == "1001"
     OrgImporter(workbook).run()
     assert sorted(Department.objects.values_list("code", flat=True)) == ["1001", "7"]
     assert Position.objects.get(code="7").reports_to.code == "2001"

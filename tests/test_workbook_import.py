@@ -146,6 +146,34 @@ def test_reimport_changes_nothing(tmp_path):
     assert Position.objects.count() == 3
 
 
+def _history_rows():
+    return {m.__name__: m.history.count() for m in (Department, Position, Duty, Kpi, Form)}
+
+
+@pytest.mark.django_db
+def test_reimport_writes_no_history_and_bumps_no_version(tmp_path):
+    folder = write_workbook(tmp_path, **BASIC)
+    run(folder)
+    history = _history_rows()
+    versions = list(Position.objects.order_by("code").values_list("code", "version"))
+    run(folder)
+    assert _history_rows() == history
+    assert list(Position.objects.order_by("code").values_list("code", "version")) == versions
+
+
+@pytest.mark.django_db
+def test_a_duty_whose_forms_alone_change_is_updated_with_history(tmp_path):
+    run(write_workbook(tmp_path, **BASIC))
+    duty = Duty.objects.get(text="管理销售团队")
+    duties = [dict(d) for d in BASIC["duties"]]
+    duties[1]["forms"] = "F-ORDER"
+    report = run(write_workbook(tmp_path, **dict(BASIC, duties=duties)))
+    assert report.sheets["duties"].updated == 1
+    assert report.sheets["duties"].unchanged == 2
+    assert [f.code for f in duty.forms.all()] == ["F-ORDER"]
+    assert list(duty.history.values_list("history_type", flat=True)) == ["~", "+"]
+
+
 @pytest.mark.django_db
 def test_items_no_longer_listed_are_removed_and_reported(tmp_path):
     run(write_workbook(tmp_path, **BASIC))
@@ -266,3 +294,21 @@ def test_import_query_count_does_not_grow_with_rows(tmp_path, size, django_asser
     with django_assert_max_num_queries(40):
         run(folder)
     assert Duty.objects.count() == size
+
+
+@pytest.mark.django_db
+def test_a_department_functions_kpi_outlives_a_reimport(tmp_path):
+    # The KPIs sheet names every position, so the import reads the stored KPIs
+    # of all of them at once: a KPI of a department function is none of those.
+    kpis = [
+        *BASIC["kpis"],
+        {"position_code": "GM", "text": "年度利润目标达成"},
+        {"position_code": "REP", "text": "客户回访率100%"},
+    ]
+    folder = write_workbook(tmp_path, **dict(BASIC, kpis=kpis))
+    run(folder)
+    function = DepartmentFunction.objects.filter(department__code="ADMIN").first()
+    kpi = Kpi.objects.create(function=function, text="招聘计划完成率达95%以上")
+    report = run(folder)
+    assert (report.sheets["kpis"].deleted, report.sheets["kpis"].unchanged) == (0, 4)
+    assert Kpi.objects.filter(pk=kpi.pk).exists()

@@ -4,15 +4,17 @@
 query compiler, and django-simple-history's ``bulk_history_create`` builds a
 historical model instance per object before doing the same again: for a
 workbook of 100,000 duties that is most of the import time. Here the values
-are read straight from the objects (fields whose Python value is not what the
-database takes, such as dates and decimals, still go through
-``get_db_prep_save``) and sent with one ``COPY`` per table on PostgreSQL (new
-rows get their ids from the table's own sequence first, in one query), or
-with ``executemany`` on SQLite (where new rows still go through
-``bulk_create`` to learn their ids).
+are read straight from the objects, or taken as tuples without any model
+instance (``insert_rows``, for the duties and KPIs; fields whose Python value
+is not what the database takes, such as dates and decimals, still go through
+``get_db_prep_save``), and sent with one ``COPY`` per table on PostgreSQL, or
+with ``executemany`` on SQLite. New rows get their ids first, in one query:
+from the table's own sequence on PostgreSQL, after the largest one used on
+SQLite (``insert`` of objects there still goes through ``bulk_create``).
 
-The rows are the same as ``bulk_create`` and ``bulk_history_create`` write:
-every concrete field, the history type, date and user.
+History rows are copied by the server from the rows just written (INSERT …
+SELECT). The rows are the same as ``bulk_create`` and ``bulk_history_create``
+write: every concrete field, the history type, date and user.
 """
 
 import datetime
@@ -78,10 +80,7 @@ def _columns_of(objs, fields, connection) -> list[list]:
     getter = operator.attrgetter(*[f.attname for f in fields])
     values = list(map(getter, objs))
     columns = [list(c) for c in zip(*values, strict=True)] if len(fields) > 1 else [values]
-    for index, field in enumerate(fields):
-        if not (field.is_relation or isinstance(field, _PLAIN)):
-            columns[index] = [field.get_db_prep_save(v, connection) for v in columns[index]]
-    return columns
+    return _prepared(columns, fields, connection)
 
 
 def _quoted(fields, connection) -> str:
@@ -148,13 +147,79 @@ def _slices(items):
 
 
 def _new_ids(connection, model, count: int) -> list:
-    """``count`` ids from the primary key's sequence (identity or serial), in one query."""
+    """``count`` new primary keys, in one or two queries.
+
+    PostgreSQL: from the key's sequence (identity or serial). SQLite: the
+    next ones after the largest ever used (the table's AUTOINCREMENT counter
+    or its largest id), which no other connection can take meanwhile: its
+    transactions are IMMEDIATE here, one writer at a time (see orgduties.env).
+    """
+    table = model._meta.db_table
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) "
+                "FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), model._meta.pk.column, count],
+            )
+            return cursor.fetchone()[0]  # one array, not a row per id
+        pk = connection.ops.quote_name(model._meta.pk.column)
+        # Only table and column names from the model's meta, quoted, enter the SQL.
         cursor.execute(
-            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
-            [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
+            f"SELECT max(coalesce((SELECT max({pk}) FROM {connection.ops.quote_name(table)}), 0), "  # noqa: S608
+            "coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
         )
-        return cursor.fetchone()[0]  # one array, not a row per id
+        last = cursor.fetchone()[0]
+    return list(range(last + 1, last + 1 + count))
+
+
+def _prepared(columns: list[list], fields, connection) -> list[list]:
+    """Columns of Python values as the database takes them (dates, decimals converted)."""
+    for index, field in enumerate(fields):
+        if not (field.is_relation or isinstance(field, _PLAIN)):
+            columns[index] = [field.get_db_prep_save(v, connection) for v in columns[index]]
+    return columns
+
+
+def insert_rows(model, columns, rows, using=None) -> list:
+    """Insert tuples of values for ``columns`` (attnames); the new ids, in the rows' order.
+
+    For tables of many rows (duties, KPIs, assignments): no model instance is made. The
+    other concrete fields take their defaults, as a new instance would.
+    """
+    rows = list(rows)
+    if not rows:
+        return []
+    using = using or router.db_for_write(model)
+    connection = connections[using]
+    meta = model._meta
+    given = [meta.get_field(c) for c in columns]
+    defaults = [
+        f for f in meta.concrete_fields if not f.primary_key and f.attname not in set(columns)
+    ]
+    constants = []
+    for field in defaults:
+        if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            value = timezone.now()
+        else:
+            value = field.get_default()
+        constants.append(field.get_db_prep_save(value, connection))
+    ids = _new_ids(connection, model, len(rows))
+    fields = [meta.pk, *given, *defaults]
+
+    def chunks():
+        for start in range(0, len(rows), PAGE):
+            part = rows[start : start + PAGE]
+            values = [list(c) for c in zip(*part, strict=True)]
+            yield [
+                ids[start : start + PAGE],
+                *_prepared(values, given, connection),
+                *([value] * len(part) for value in constants),
+            ]
+
+    _write(model, fields, chunks(), using)
+    return ids
 
 
 def insert(objs, model=None, using=None):
@@ -194,19 +259,25 @@ def insert_plain(model, rows, columns, using=None):
 
 
 def insert_history(objs, model, user=None, update=False, using=None):
-    """History rows for objects just created (``+``) or changed (``~``), once written.
+    """History rows for objects just created (``+``) or changed (``~``), once written."""
+    insert_history_of(model, [obj.pk for obj in objs], user, update, using)
+
+
+def insert_history_of(model, ids, user=None, update=False, using=None):
+    """History rows for the rows ``ids`` just created (``+``) or changed (``~``).
 
     The same rows as simple_history's ``bulk_history_create``: every tracked
-    field, the date, the type, the user and no change reason. On PostgreSQL
-    the server copies the tracked fields from the rows just written (one
-    INSERT … SELECT: nothing to format or send per row); elsewhere they are
-    read from the objects, which hold the same values.
+    field, the date, the type, the user and no change reason. The server
+    copies the tracked fields from the rows just written (INSERT … SELECT:
+    nothing to format or send per row), in one statement on PostgreSQL and
+    one per few hundred ids on SQLite (its limit on parameters).
     """
-    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+    if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history = model.history.model
     using = using or router.db_for_write(history)
     connection = connections[using]
+    quote = connection.ops.quote_name
     tracked = {f.attname for f in history.tracked_fields}
     fixed = {
         "history_date": history._meta.get_field("history_date").get_db_prep_save(
@@ -221,39 +292,28 @@ def insert_history(objs, model, user=None, update=False, using=None):
         for f in history._meta.concrete_fields
         if f.attname in tracked or not f.primary_key  # not history_id
     ]
-    sources = [model._meta.get_field(f.name) for f in fields if f.attname in tracked]
-    constants = {
-        f.attname: fixed.get(f.attname, f.get_db_prep_save(f.get_default(), connection))
-        for f in fields
-        if f.attname not in tracked
-    }
-
-    if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        columns, params = [], []
-        for f in fields:
-            if f.attname in tracked:
-                columns.append(quote(model._meta.get_field(f.name).column))
-            else:
-                columns.append(f"CAST(%s AS {f.db_type(connection)})")
-                params.append(constants[f.attname])
-        pk = quote(model._meta.pk.column)
-        # Only table and column names from the models' meta, quoted, enter the SQL.
-        sql = (
-            f"INSERT INTO {quote(history._meta.db_table)} ({_quoted(fields, connection)}) "  # noqa: S608
-            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} "
-            f"WHERE {pk} = ANY(%s)"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, [obj.pk for obj in objs]])
-        return
-
-    def chunks():
-        for part in _slices(objs):
-            values = iter(_columns_of(part, sources, connection))
-            yield [
-                next(values) if f.attname in tracked else [constants[f.attname]] * len(part)
-                for f in fields
-            ]
-
-    _write(history, fields, chunks(), using)
+    postgresql = connection.vendor == "postgresql"
+    columns, params = [], []
+    for f in fields:
+        if f.attname in tracked:
+            columns.append(quote(model._meta.get_field(f.name).column))
+            continue
+        # SQLite's CAST would turn a date's text into a number: its types are affinities.
+        columns.append(f"CAST(%s AS {f.db_type(connection)})" if postgresql else "%s")
+        params.append(fixed.get(f.attname, f.get_db_prep_save(f.get_default(), connection)))
+    pk = quote(model._meta.pk.column)
+    # Only table and column names from the models' meta, quoted, enter the SQL.
+    select = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({_quoted(fields, connection)}) "  # noqa: S608
+        f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} "
+    )
+    with connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute(f"{select} WHERE {pk} = ANY(%s)", [*params, list(ids)])
+            return
+        ids = list(ids)
+        page = (connection.features.max_query_params or 1000) - len(params)
+        for start in range(0, len(ids), page):
+            part = ids[start : start + page]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"{select} WHERE {pk} IN ({marks})", [*params, *part])

@@ -17,6 +17,7 @@ them out) are the single place this module exists to be; split, a column's
 words would again sit apart from its header.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,10 +30,14 @@ from core.chinese import simplified
 from core.numbering import number_items
 
 
+@functools.lru_cache(maxsize=4096)
 def normal_word(text: str) -> str:
     """A header or a choice cell as looked up: full-width folded, traditional
     characters simplified, blanks trimmed, lower case ("部門編碼 " is 部门编码,
-    "Duty" is duty). Never applied to content, which is stored as entered."""
+    "Duty" is duty). Never applied to content, which is stored as entered.
+
+    Cached: a workbook repeats the same few words (duty, yearly, >=) in
+    hundreds of thousands of cells."""
     text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
     return simplified(text) if not text.isascii() else text
 
@@ -208,6 +213,11 @@ class Target(Text):
     fold = True
 
     def parse(self, text: str) -> tuple[Decimal, str]:
+        """``_parse``, remembered for the text (a KPI sheet repeats a few targets)."""
+        return _target(text)
+
+    @staticmethod
+    def _parse(text: str) -> tuple[Decimal, str]:
         """A target cell as (number, unit it carries): "98%" is (98, "%"), "1,000" is (1000, "").
 
         Raises InvalidOperation when it is not a number. A percentage cell that
@@ -234,6 +244,11 @@ class Deadline(Text):
     fold = True
 
     def parse(self, text: str) -> tuple[int | None, int] | None:
+        """``_parse``, remembered for the text (a KPI sheet repeats a few deadlines)."""
+        return _deadline(text)
+
+    @staticmethod
+    def _parse(text: str) -> tuple[int | None, int] | None:
         """(month, day) of a deadline cell: 12-20, 12/20, 12月20日, a date cell
         (2026-12-20, its year ignored), 25, 25日 or 25号; None when unreadable."""
         text = normal_word(text).removeprefix("每年").removeprefix("每月").strip()
@@ -301,6 +316,9 @@ class FunctionNumber(Code):
                         lookup[(department_id, f"{section.number}.{item.number}")] = item
         return numbers, lookup
 
+
+_target = functools.lru_cache(maxsize=1024)(Target._parse)
+_deadline = functools.lru_cache(maxsize=1024)(Deadline._parse)
 
 TEXT = Text()
 CODE = Code()

@@ -63,6 +63,34 @@ def changed(obj, values: dict) -> bool:
     return differs
 
 
+def among(queryset, field: str, ids, total: int):
+    """``queryset`` where ``field`` is one of ``ids``; every row with a value when
+    ``ids`` are all ``total`` there are (a whole workbook lists every position):
+    a list of 20,000 parameters costs the query compiler more than the rows."""
+    if len(ids) >= total:
+        return queryset.filter(**{f"{field}__isnull": False})
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+# More values than this in a lookup: read the table and pick the rows here.
+MANY_VALUES = 1000
+
+
+def rows_where(queryset, field: str, values, *fields) -> list[tuple]:
+    """(``field``, *``fields``) of the rows whose ``field`` is one of ``values``.
+
+    For thousands of values (every login of a 10,000-employee sheet) the
+    table is read whole and filtered here: an IN list that long costs the
+    query compiler more than the rows it selects.
+    """
+    values = set(values)
+    if not values:
+        return []
+    if len(values) <= MANY_VALUES:
+        queryset = queryset.filter(**{f"{field}__in": values})
+    return [row for row in queryset.values_list(field, *fields) if row[0] in values]
+
+
 class SheetImport:
     """One sheet: ``validate()`` its rows, then ``write()`` them (see the module docstring)."""
 

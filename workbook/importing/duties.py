@@ -1,6 +1,6 @@
 """The forms sheet, the duties of each position (with their forms), and the KPIs."""
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from decimal import InvalidOperation
 
 from django.db.models import Count
@@ -20,9 +20,31 @@ from workbook.columns import (
     TARGET,
     TARGET_MESSAGE,
 )
-from workbook.importing.base import ImportFailed, SheetImport, changed
+from workbook.importing.base import ImportFailed, SheetImport, among, changed
 
 _NO_FORMS = frozenset()
+
+# A stored duty as the duties sheet compares it with its row.
+STORED_DUTY = namedtuple(
+    "StoredDuty", "pk position_id kind text section process_steps order function_id"
+)
+# A stored KPI: its owner and sentence (how a row finds it), then what a row sets.
+STORED_KPI = namedtuple(
+    "StoredKpi",
+    "pk duty_id position_id text metric comparison target unit period deadline_month"
+    " deadline_day order",
+)
+_KPI_VALUES = slice(4, None)  # metric … order
+_KPI_SET = STORED_KPI._fields[_KPI_VALUES]
+_NEW_DUTY_COLUMNS = [
+    "position_id",
+    "kind",
+    "text",
+    "section",
+    "process_steps",
+    "order",
+    "function_id",
+]
 
 
 class FormSheet(SheetImport):
@@ -93,6 +115,8 @@ class DutySheet(SheetImport):
         positions = self.org.sheets["positions"]
         forms = self.org.sheets["forms"]
         self.by_position = defaultdict(list)
+        # Per position listed, how many of its rows are duties (not authorities).
+        self.duty_counts = {}
         for row in self.rows():
             if not self.required(row, "position_code", "text"):
                 continue
@@ -103,14 +127,17 @@ class DutySheet(SheetImport):
                     _("No position with code “%(code)s”.") % {"code": row.get("position_code")},
                 )
                 continue
-            if DUTY_KIND.parse(row.get("kind")) is None:
+            kind = DUTY_KIND.parse(row.get("kind"))
+            if kind is None:
                 self.error(
                     row,
                     "kind",
                     _("Unknown kind “%(value)s”; use duty or authority.")
                     % {"value": row.get("kind")},
                 )
-            for item in FORMS.parse(row.get("forms")):
+            code = row.get("position_code")
+            self.duty_counts[code] = self.duty_counts.get(code, 0) + (kind == Duty.Kind.DUTY)
+            for item in FORMS.parse(row.get("forms")) if row.get("forms") else ():
                 if forms.code_of(item) is None:
                     self.error(
                         row, "forms", _("No form with code or name “%(value)s”.") % {"value": item}
@@ -125,20 +152,26 @@ class DutySheet(SheetImport):
         positions = self.org.positions
         forms, form_code = self.org.forms, self.org.sheets["forms"].code_of
         position_ids = {positions[c].pk: c for c in self.by_position}
+        # Tuples, not model instances: 100,000 duties may pass here, most of them
+        # unchanged on a second import or new on a first.
         existing = defaultdict(list)
-        for duty in Duty.objects.filter(position_id__in=position_ids):
+        for duty in among(
+            Duty.objects.all(), "position_id", position_ids, len(positions)
+        ).values_list(*STORED_DUTY._fields, named=True):
             existing[position_ids[duty.position_id]].append(duty)
         stored_forms = defaultdict(set)
-        for duty_id, form_id in Duty.forms.through.objects.filter(
-            duty__position_id__in=position_ids
+        for duty_id, form_id in among(
+            Duty.forms.through.objects.all(), "duty__position_id", position_ids, len(positions)
         ).values_list("duty_id", "form_id"):
             stored_forms[duty_id].add(form_id)
         # Numbered after the functions sheet is written: "2.3" may be a function it adds.
         _numbers, functions = FUNCTION_NUMBER.numbers(
             DepartmentFunction.objects.order_by("order", "id")
         )
-        created, updated, deleted = [], [], []
-        wanted_forms, duty_is_new = {}, {}
+        new_rows, new_forms, changed_ids, deleted = [], [], {}, []
+        relinked, links = [], []
+        # Per position, its listed duties: a stored duty's id, or the index of a new row.
+        listed_by_position = {}
         for code, rows in self.by_position.items():
             position = positions[code]
             pool = {(d.kind, d.text): d for d in existing[code]}
@@ -148,7 +181,7 @@ class DutySheet(SheetImport):
                 kind = DUTY_KIND.parse(row.get("kind"))
                 steps = row.get("process_steps")
                 if steps:
-                    steps = "\n".join(s.strip() for s in steps.splitlines() if s.strip())
+                    steps = "\n".join(filter(None, map(str.strip, steps.splitlines())))
                 function_ref = FUNCTION_NUMBER.parse(row.get("function"))
                 function_id = None
                 if function_ref:
@@ -163,58 +196,59 @@ class DutySheet(SheetImport):
                     else:
                         function_id = function.pk
                 text = row.get("text")
-                duty = pool.pop((kind, text), None)
-                if duty is None:
-                    duty = Duty(
-                        position_id=position.pk,
-                        kind=kind,
-                        text=text,
-                        section=row.get("section"),
-                        process_steps=steps,
-                        order=order,
-                        function_id=function_id,
-                    )
-                    created.append(duty)
-                else:
-                    values = {
-                        "section": row.get("section"),
-                        "process_steps": steps,
-                        "order": order,
-                        "function_id": function_id,
-                    }
-                    if changed(duty, values):
-                        updated.append(duty)
-                    else:
-                        self.report.unchanged += 1
                 cell = row.get("forms")
                 form_ids = _NO_FORMS
                 if cell:
                     form_ids = {forms[form_code(item)].pk for item in FORMS.parse(cell)}
-                wanted_forms[id(duty)] = (duty, form_ids)
-                duty_is_new[id(duty)] = duty.pk is None
-                listed.append(duty)
-            self.written[code] = listed
+                section = row.get("section")
+                duty = pool.pop((kind, text), None)
+                if duty is None:
+                    listed.append((kind, -1 - len(new_rows)))  # a new row, by its index
+                    new_rows.append((position.pk, kind, text, section, steps, order, function_id))
+                    new_forms.append(form_ids)
+                    continue
+                listed.append((kind, duty.pk))
+                if (duty.section, duty.process_steps, duty.order, duty.function_id) != (
+                    section,
+                    steps,
+                    order,
+                    function_id,
+                ):
+                    changed_ids[duty.pk] = duty._replace(
+                        section=section, process_steps=steps, order=order, function_id=function_id
+                    )
+                if stored_forms[duty.pk] != form_ids:
+                    relinked.append(duty.pk)
+                    links.extend((duty.pk, f) for f in form_ids)
+            listed_by_position[code] = listed
             deleted.extend(pool.values())
         if self.org.errors:
             raise ImportFailed(self.org.errors)
-        self.history(Duty, created, updated, ["section", "process_steps", "order", "function"])
+        new_ids = bulk.insert_rows(Duty, _NEW_DUTY_COLUMNS, new_rows)
+        updated = [Duty(**d._asdict()) for d in changed_ids.values()]
+        Duty.objects.bulk_update(
+            updated, ["section", "process_steps", "order", "function"], batch_size=1000
+        )
+        # A duty whose forms alone changed has changed too: it gets a history row.
+        touched = [*changed_ids, *(pk for pk in relinked if pk not in changed_ids)]
+        bulk.insert_history_of(Duty, new_ids, self.org.user)
+        bulk.insert_history_of(Duty, touched, self.org.user, update=True)
         titles = {p.pk: p.title for p in positions.values()}
         self.delete(Duty, deleted, lambda d: f"{titles[d.position_id]}: {d.text}")
-        links, unlink = [], []
-        relinked = {id(d) for d in updated}
-        for duty, form_ids in wanted_forms.values():
-            current = set() if duty_is_new[id(duty)] else stored_forms[duty.pk]
-            if current != form_ids:
-                links.extend((duty.pk, f) for f in form_ids)
-                if not duty_is_new[id(duty)]:
-                    unlink.append(duty.pk)
-                    if id(duty) not in relinked:
-                        relinked.add(id(duty))
-                        updated.append(duty)
-                        self.report.unchanged -= 1
-        Duty.forms.through.objects.filter(duty_id__in=unlink).delete()
+        Duty.forms.through.objects.filter(duty_id__in=relinked).delete()
+        for duty_id, form_ids in zip(new_ids, new_forms, strict=True):
+            links.extend((duty_id, f) for f in form_ids)
         bulk.insert_plain(Duty.forms.through, links, ["duty_id", "form_id"])
-        self.report.created, self.report.updated = len(created), len(updated)
+        # For the KPIs sheet: each position's duties (not authorities) in order, by id.
+        self.written = {
+            code: [
+                pk if pk > 0 else new_ids[-1 - pk] for kind, pk in listed if kind == Duty.Kind.DUTY
+            ]
+            for code, listed in listed_by_position.items()
+        }
+        self.report.created, self.report.updated = len(new_ids), len(touched)
+        listed = sum(map(len, listed_by_position.values()))
+        self.report.unchanged = listed - len(new_ids) - len(touched)
 
 
 class KpiSheet(SheetImport):
@@ -224,17 +258,8 @@ class KpiSheet(SheetImport):
 
     def validate(self):
         positions = self.org.sheets["positions"]
-        duty_counts = {
-            code: sum(1 for r in rows if DUTY_KIND.parse(r.get("kind")) == Duty.Kind.DUTY)
-            for code, rows in self.org.sheets["duties"].by_position.items()
-        }
-        # Counted in the database: one row per position, not one per duty.
-        stored_counts = dict(
-            Duty.objects.filter(kind=Duty.Kind.DUTY)
-            .values_list("position__code")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        duty_counts = self.org.sheets["duties"].duty_counts
+        stored_counts = None  # asked for when a position has no duties in the workbook
         self.by_position = defaultdict(list)
         for row in self.rows():
             if not self.required(row, "position_code", "text"):
@@ -247,7 +272,15 @@ class KpiSheet(SheetImport):
                 continue
             number = row.get("duty_number")
             if number:
-                available = duty_counts.get(code, stored_counts.get(code, 0))
+                if code not in duty_counts and stored_counts is None:
+                    # Counted in the database: one row per position, not one per duty.
+                    stored_counts = dict(
+                        Duty.objects.filter(kind=Duty.Kind.DUTY)
+                        .values_list("position__code")
+                        .annotate(n=Count("pk"))
+                        .order_by()
+                    )
+                available = duty_counts[code] if code in duty_counts else stored_counts.get(code, 0)
                 if not number.isdigit() or not 1 <= int(number) <= available:
                     self.error(
                         row,
@@ -283,53 +316,63 @@ class KpiSheet(SheetImport):
         # Positions whose duties the workbook does not list keep their stored ones.
         stored_duties = defaultdict(list)
         unlisted = [positions[c].pk for c in self.by_position if c not in written]
-        for duty in (
+        for position_id, duty_id in (
             Duty.objects.filter(position_id__in=unlisted, kind=Duty.Kind.DUTY)
-            .only("pk", "position_id")
             .order_by("order", "id")
+            .values_list("position_id", "pk")
         ):
-            stored_duties[duty.position_id].append(duty)
+            stored_duties[position_id].append(duty_id)
+        # Tuples, not model instances (30,000 KPIs), as for the duties.
         existing = {}
-        for kpi in Kpi.objects.filter(duty__position_id__in=position_ids) | Kpi.objects.filter(
-            position_id__in=position_ids
-        ):
+        total = len(positions)
+        for kpi in (
+            among(Kpi.objects.all(), "duty__position_id", position_ids, total)
+            | among(Kpi.objects.all(), "position_id", position_ids, total)
+        ).values_list(*STORED_KPI._fields, named=True):
             existing[(kpi.duty_id, kpi.position_id, kpi.text)] = kpi
-        created, updated = [], []
+        new_rows, updated = [], []
         for code, rows in self.by_position.items():
             position = positions[code]
-            duties = [
-                d for d in written.get(code, []) if d.kind == Duty.Kind.DUTY
-            ] or stored_duties[position.pk]
+            duties = written.get(code) or stored_duties[position.pk]
             for order, row in enumerate(rows, start=1):
                 number = row.get("duty_number")
-                duty_id = duties[int(number) - 1].pk if number else None
+                duty_id = duties[int(number) - 1] if number else None
                 owner = (duty_id, None if duty_id else position.pk)
                 deadline = row.get("deadline")
                 month, day = DEADLINE.parse(deadline) if deadline else (None, None)
                 target, target_unit = (
                     TARGET.parse(row.get("target")) if row.get("target") else (None, "")
                 )
-                values = {
-                    "metric": row.get("metric"),
-                    "comparison": COMPARISON.parse(row.get("comparison")),
-                    "target": target,
+                values = (
+                    row.get("metric"),
+                    COMPARISON.parse(row.get("comparison")),
+                    target,
                     # "98%" in the target column: the unit is %, unless one is given.
-                    "unit": row.get("unit") or target_unit,
-                    "period": PERIOD.parse(row.get("period")),
-                    "deadline_month": month,
-                    "deadline_day": day,
-                    "order": order,
-                }
+                    row.get("unit") or target_unit,
+                    PERIOD.parse(row.get("period")),
+                    month,
+                    day,
+                    order,
+                )
                 text = row.get("text")
                 kpi = existing.pop((*owner, text), None)
                 if kpi is None:
-                    created.append(Kpi(duty_id=owner[0], position_id=owner[1], text=text, **values))
-                elif changed(kpi, values):
-                    updated.append(kpi)
+                    new_rows.append((*owner, text, *values))
+                elif kpi[_KPI_VALUES] != values:
+                    updated.append(
+                        Kpi(**kpi._replace(**dict(zip(_KPI_SET, values, strict=True)))._asdict())
+                    )
                 else:
                     self.report.unchanged += 1
+        new_ids = bulk.insert_rows(Kpi, STORED_KPI._fields[1:], new_rows)
         # The sentence is how a stored KPI was found: it never changes here.
         fields = [name for name in Kpi.FIELDS if name != "text"]
-        self.history(Kpi, created, updated, fields)
-        self.delete(Kpi, list(existing.values()), str)
-        self.report.created, self.report.updated = len(created), len(updated)
+        Kpi.objects.bulk_update(updated, fields, batch_size=1000)
+        bulk.insert_history_of(Kpi, new_ids, self.org.user)
+        bulk.insert_history(updated, Kpi, self.org.user, update=True)
+        self.delete(Kpi, list(existing.values()), _describe_kpi)
+        self.report.created, self.report.updated = len(new_ids), len(updated)
+
+
+def _describe_kpi(kpi) -> str:
+    return kpi.text[:80]  # as Kpi.__str__

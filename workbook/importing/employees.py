@@ -1,7 +1,7 @@
 """The employees sheet: who they are, their login, and the positions they hold."""
 
 import secrets
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -12,7 +12,13 @@ from core.roles import EMPLOYEES
 from positions.models import Assignment, Employee
 from workbook import bulk
 from workbook.columns import DATE, FLAG
-from workbook.importing.base import SheetImport, changed
+from workbook.importing.base import SheetImport, among, changed, rows_where
+
+# A stored assignment: who holds which position, then what a row sets.
+STORED_ASSIGNMENT = namedtuple(
+    "StoredAssignment", "pk employee_id position_id is_primary start_date end_date"
+)
+_SET = STORED_ASSIGNMENT._fields[3:]
 
 
 class EmployeeSheet(SheetImport):
@@ -67,9 +73,9 @@ class EmployeeSheet(SheetImport):
                     )
             self.by_number[row.get("employee_no")].append(row)
         if logins:
-            for username, number in Employee.objects.filter(
-                user__username__in=list(logins)
-            ).values_list("user__username", "employee_no"):
+            for username, number in rows_where(
+                Employee.objects.all(), "user__username", logins, "employee_no"
+            ):
                 if number != logins[username].get("employee_no"):
                     self.error(
                         logins[username],
@@ -86,8 +92,7 @@ class EmployeeSheet(SheetImport):
         created, updated = [], []
         for number, rows in self.by_number.items():
             first = rows[0]
-            user = users.get(first.get("username"))
-            values = {"name": first.get("name"), "user_id": user.pk if user else None}
+            values = {"name": first.get("name"), "user_id": users.get(first.get("username"))}
             if number in employees:
                 if changed(employees[number], values):
                     updated.append(employees[number])
@@ -101,17 +106,15 @@ class EmployeeSheet(SheetImport):
         removed = self._write_assignments()
         self.report.created, self.report.updated = len(created), len(updated)
         self.report.deleted = len(removed)
-        self.report.deleted_items = [
-            f"{a.employee.name} → {a.position.title}" for a in removed[:200]
-        ]
+        self.report.deleted_items = removed[:200]
 
     def _users(self) -> dict:
-        """The login accounts the sheet names, by user name; the new ones created."""
+        """The ids of the login accounts the sheet names, by user name; the new ones created."""
         User = get_user_model()
         usernames = {
             r.get("username") for rows in self.by_number.values() for r in rows if r.get("username")
         }
-        users = {u.username: u for u in User.objects.filter(username__in=usernames)}
+        users = dict(rows_where(User.objects.all(), "username", usernames, "pk"))
         # An unusable password, as set_unusable_password() makes it, from one
         # urandom call per user instead of one per character.
         new_users = [
@@ -126,7 +129,7 @@ class EmployeeSheet(SheetImport):
             bulk.insert(new_users, User)
             if any(u.pk is None for u in new_users):  # a database without RETURNING
                 new_users = list(User.objects.filter(username__in=[u.username for u in new_users]))
-            users.update({u.username: u for u in new_users})
+            users.update({u.username: u.pk for u in new_users})
             # New accounts belong to no group yet: no need to look for existing links.
             group = Group.objects.get(name=EMPLOYEES)
             bulk.insert_plain(
@@ -136,16 +139,19 @@ class EmployeeSheet(SheetImport):
             )
         return users
 
-    def _write_assignments(self) -> list:
-        """Make the listed employees hold exactly the positions of their rows; the removed."""
+    def _write_assignments(self) -> list[str]:
+        """Make the listed employees hold exactly the positions of their rows; the removed,
+        described."""
         employees, positions = self.org.employees, self.org.positions
+        listed_ids = [employees[number].pk for number in self.by_number]
+        # Tuples, not model instances: one per position held, 10,000s of them.
         assignments = {
             (a.employee_id, a.position_id): a
-            for a in Assignment.objects.filter(
-                employee_id__in=[employees[number].pk for number in self.by_number]
-            ).select_related("employee", "position")
+            for a in among(
+                Assignment.objects.all(), "employee_id", listed_ids, len(employees)
+            ).values_list(*STORED_ASSIGNMENT._fields, named=True)
         }
-        new_assignments, changed_assignments, listed = [], [], set()
+        new_rows, changed_assignments, listed = [], [], set()
         for number, rows in self.by_number.items():
             employee = employees[number]
             for row in rows:
@@ -153,17 +159,19 @@ class EmployeeSheet(SheetImport):
                     continue
                 key = (employee.pk, positions[row.get("position_code")].pk)
                 listed.add(key)
-                values = {
-                    "is_primary": bool(FLAG.parse(row.get("primary"))),
-                    "start_date": DATE.parse(row.get("start_date")),
-                    "end_date": DATE.parse(row.get("end_date")),
-                }
-                if key in assignments:
-                    if changed(assignments[key], values):
-                        changed_assignments.append(assignments[key])
-                else:
-                    new_assignments.append(
-                        Assignment(employee_id=key[0], position_id=key[1], **values)
+                values = (
+                    bool(FLAG.parse(row.get("primary"))),
+                    DATE.parse(row.get("start_date")),
+                    DATE.parse(row.get("end_date")),
+                )
+                stored = assignments.get(key)
+                if stored is None:
+                    new_rows.append((*key, *values))
+                elif stored[3:] != values:
+                    changed_assignments.append(
+                        Assignment(
+                            **stored._replace(**dict(zip(_SET, values, strict=True)))._asdict()
+                        )
                     )
         # The workbook holds each listed employee's whole list of positions: one it no
         # longer names is removed, and a primary position can move to another row.
@@ -175,7 +183,9 @@ class EmployeeSheet(SheetImport):
         fields = ["is_primary", "start_date", "end_date"]
         demoted = [a for a in changed_assignments if not a.is_primary]
         self.history(Assignment, [], demoted, fields)
-        self.history(
-            Assignment, new_assignments, [a for a in changed_assignments if a.is_primary], fields
-        )
-        return removed
+        self.history(Assignment, [], [a for a in changed_assignments if a.is_primary], fields)
+        new_ids = bulk.insert_rows(Assignment, STORED_ASSIGNMENT._fields[1:], new_rows)
+        bulk.insert_history_of(Assignment, new_ids, self.org.user)
+        names = {e.pk: e.name for e in employees.values()}
+        titles = {p.pk: p.title for p in positions.values()}
+        return [f"{names[a.employee_id]} → {titles[a.position_id]}" for a in removed]
