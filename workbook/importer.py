@@ -56,6 +56,7 @@ class OrgImporter:
         # progress(done, total, step): rows checked and written so far, of twice
         # the workbook's rows (each row is checked, then written); see jobs.board.
         self.progress = progress or (lambda done, total=None, step=None: None)
+        self._writing = ("", 0, 0, 0)  # the sheet being written: name, rows before, its rows, all
         self.errors: list[RowError] = [RowError(*p) for p in workbook.problems]
         self.report = Report()
         self.sheets = {sheet.name: sheet(self) for sheet in SHEET_IMPORTS}
@@ -74,6 +75,7 @@ class OrgImporter:
             if self.errors:
                 raise ImportFailed(self.errors)
             for name, sheet in self.sheets.items():
+                self._writing = (name, done, rows[name], total)
                 self.progress(done, total, _("%(sheet)s: writing") % {"sheet": name})
                 sheet.write()
                 done += rows[name]
@@ -81,6 +83,15 @@ class OrgImporter:
             if dry_run:
                 transaction.set_rollback(True)
         return self.report
+
+    def advance(self, fraction, stage):
+        """Within a long sheet's write: ``fraction`` (0–1) of its rows done, at ``stage``."""
+        name, done, rows, total = self._writing
+        self.progress(
+            done + int(rows * fraction),
+            total,
+            _("%(sheet)s: writing (%(stage)s)") % {"sheet": name, "stage": stage},
+        )
 
     def load(self):
         """The stored rows the sheets refer to by code, once per import (under the lock)."""

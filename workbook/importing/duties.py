@@ -224,6 +224,7 @@ class DutySheet(SheetImport):
             deleted.extend(pool.values())
         if self.org.errors:
             raise ImportFailed(self.org.errors)
+        self.org.advance(0.25, _("new and changed duties"))
         new_ids = bulk.insert_rows(Duty, _NEW_DUTY_COLUMNS, new_rows)
         updated = [Duty(**d._asdict()) for d in changed_ids.values()]
         Duty.objects.bulk_update(
@@ -231,8 +232,10 @@ class DutySheet(SheetImport):
         )
         # A duty whose forms alone changed has changed too: it gets a history row.
         touched = [*changed_ids, *(pk for pk in relinked if pk not in changed_ids)]
+        self.org.advance(0.5, _("history"))
         bulk.insert_history_of(Duty, new_ids, self.org.user)
         bulk.insert_history_of(Duty, touched, self.org.user, update=True)
+        self.org.advance(0.75, _("forms"))
         titles = {p.pk: p.title for p in positions.values()}
         self.delete(Duty, deleted, lambda d: f"{titles[d.position_id]}: {d.text}")
         Duty.forms.through.objects.filter(duty_id__in=relinked).delete()
