@@ -149,6 +149,9 @@ CACHES = {
         ),
     }
 }
+# With Redis or a folder, each process also keeps the rendered parts it used
+# last (storage.fragments), up to this many characters (about 2 bytes each).
+FRAGMENT_MEMORY_CHARS = envint("FRAGMENT_MEMORY_CHARS", 20_000_000, minimum=0)
 if CACHE_BACKEND == "file" and not CACHES["default"]["LOCATION"]:
     raise ImproperlyConfigured("CACHE_LOCATION (a folder) must be set when CACHE_BACKEND=file")
 if CACHE_BACKEND == "redis" and not CACHES["default"]["LOCATION"].startswith(

@@ -62,7 +62,8 @@ def test_pages_render_while_redis_is_away_and_use_it_again_when_it_is_back(
         assert cache.set("anything", 1) is None  # ignored, not raised
         redis_server.start()
         time.sleep(0.6)  # past RETRY_SECONDS
-        assert client.get(url).status_code == 200
+        # A page not rendered while Redis was away (those this process keeps itself).
+        assert client.get(f"/positions/{org['hr_mgr'].code}/").status_code == 200
         keys = [k.decode() for k in redis_server.client().keys("*")]
         assert any("position-page" in k for k in keys), "the page is cached again"
 
@@ -104,3 +105,27 @@ def test_sessions_are_read_from_redis_and_kept_there_five_minutes_at_most(
         # ...until the copy expires (here: removed), then the database says logged out.
         store.delete(key)
         assert client.get("/chart/").status_code == 302
+
+
+def test_each_process_keeps_the_parts_it_used_and_an_edit_still_shows_at_once(
+    client,
+    employee,
+    org,
+    redis_server,  # noqa: F811
+):
+    """A drawn chart is not fetched from Redis every time: the process keeps a copy, under the
+    same generation key, so it is never stale either."""
+    from departments.models import Department
+
+    with override_settings(CACHES=_redis_cache(redis_server.url)):
+        client.force_login(employee)
+        assert "销售部" in client.get("/chart/").content.decode()
+        store = redis_server.client()
+        assert any(b"chart" in k for k in store.keys("*"))
+        for key in store.keys("*"):
+            if b"session" not in key:
+                store.delete(key)  # Redis lost the parts: this process still has them
+        assert "销售部" in client.get("/chart/").content.decode()
+        assert not any(b"chart" in k for k in store.keys("*") if b"session" not in k)
+        Department.objects.filter(code="SALES").update(name="营销部")  # an edit: a new generation
+        assert "营销部" in client.get("/chart/").content.decode()

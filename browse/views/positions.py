@@ -1,19 +1,15 @@
 """A position's job description (page, print, /me/) and the chart of reporting lines."""
 
-import hashlib
-
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from browse.versions import ReaderRole, position_context
 from core.numbering import number_items
 from kpis.models import Kpi
 from positions.models import Assignment, Duty, Position
+from storage.fragments import cached
 from storage.generation import current as content_generation
 from storage.permissions import load_permissions
 
@@ -65,21 +61,6 @@ def _get_position(code):
     )
 
 
-def _cache_key(code, role, generation):
-    """None when there is no generation to key by (then nothing is cached)."""
-    if generation is None:
-        return None
-    parts = [
-        code,
-        get_language() or "",
-        role.cache_part,
-        str(generation),
-        str(timezone.localdate()),
-    ]
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"position-page:{digest}"
-
-
 def _detail_body(code, role, generation):
     """(title, rendered body) of the position page, maybe from the cache.
 
@@ -92,15 +73,14 @@ def _detail_body(code, role, generation):
     storage.generation), so the next request misses. An unknown code is
     never cached: it raises 404 on every request.
     """
-    key = _cache_key(code, role, generation)
-    if key is not None and (hit := cache.get(key)) is not None:
-        return hit[0], mark_safe(hit[1])  # noqa: S308 - rendered by us below
-    context = position_context(role, _get_position(code), _job_description)
-    body = render_to_string("positions/_detail_body.html", {**context, "can_edit": role.editor})
-    title = context["position"].title
-    if key is not None:
-        cache.set(key, (title, str(body)))
-    return title, body
+
+    def render():
+        context = position_context(role, _get_position(code), _job_description)
+        body = render_to_string("positions/_detail_body.html", {**context, "can_edit": role.editor})
+        return context["position"].title, str(body)
+
+    title, body = cached("position-page", [code, role.cache_part], generation, render)
+    return title, mark_safe(body)  # noqa: S308 - rendered by us, from our templates
 
 
 def position_detail(request, code):
