@@ -3,37 +3,83 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
 from kpis.models import Form, Kpi
+from positions.models import Duty
 
 FORMS_PER_PAGE = 50
+# The positions named beside a form in the catalogue; its page lists them all.
+USED_BY = 5
+DUTIES_PER_PAGE = 50
 KPIS_PER_PAGE = 100
 UNITS_PER_PAGE = 20
+
+
+def _used_by(forms):
+    """Form pk -> (the first USED_BY positions using it with their duty counts, how many use it).
+
+    One query, grouped by form and position in SQL: a form used by 10,000
+    duties costs a count, not 10,000 rows.
+    """
+    usage = (
+        Form.duties.through.objects.filter(form__in=forms)
+        .values("form_id", "duty__position_id")
+        .annotate(duties=Count("id"))
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("form_id")], order_by=[F("duty__position__code").asc()]
+            ),
+            positions=Window(Count("*"), partition_by=[F("form_id")]),
+        )
+        .filter(rank__lte=USED_BY)
+        .values_list(
+            "form_id", "duty__position__code", "duty__position__title", "duties", "positions"
+        )
+    )
+    used = {}
+    for form_id, code, title, duties, positions in usage:
+        shown, _total = used.setdefault(form_id, ([], positions))
+        shown.append({"code": code, "title": title, "duties": duties})
+    return used
 
 
 def form_list(request):
     forms = Form.objects.select_related("department").order_by("name", "code")
     page = Paginator(forms, FORMS_PER_PAGE).get_page(request.GET.get("page"))
-    # Prefetch the duties of this page's forms only.
-    page.object_list = list(page.object_list.with_duties())
+    page.object_list = list(page.object_list)
+    used = _used_by(page.object_list)
+    for form in page.object_list:
+        form.used_by, form.positions_using = used.get(form.pk, ([], 0))
+        form.more_positions = form.positions_using - len(form.used_by)
     return render(request, "kpis/form_list.html", {"nav": "forms", "page": page})
 
 
 def form_detail(request, code):
     form = get_object_or_404(Form.objects.select_related("department"), code=code)
-    duties = (
-        form.duties.select_related("position__department")
-        .with_numbers()
-        .order_by("position__code", "order")
+    duties = form.duties.select_related("position__department").order_by(
+        "position__code", "order", "id"
     )
-    return render(
-        request, "kpis/form_detail.html", {"nav": "forms", "form": form, "duties": duties}
+    page = Paginator(duties, DUTIES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # Numbered among all their position's duties, not among those that use the form.
+    numbers = (
+        dict(
+            Duty.objects.filter(position__in={d.position_id for d in page.object_list})
+            .with_numbers()
+            .values_list("pk", "number")
+        )
+        if page.object_list
+        else {}
     )
+    for duty in page.object_list:
+        duty.number = numbers[duty.pk]
+    return render(request, "kpis/form_detail.html", {"nav": "forms", "form": form, "page": page})
 
 
 def form_template(request, code):
