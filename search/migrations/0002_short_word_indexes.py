@@ -11,6 +11,9 @@ cost 24 ms.
 
 The function is plain SQL over built-ins of pg_catalog, so it works under the
 empty search_path of pg_dump's restore. It is IMMUTABLE, as an index needs.
+Its COST tells the planner that computing it row by row is dear: priced as
+a cheap function, a word found in 100,000 duties was looked for by a
+sequential scan computing the grams of every row (3 s instead of 30 ms).
 """
 
 from django.db import migrations
@@ -33,7 +36,7 @@ INDEXES = [
 
 FUNCTION = """
 CREATE OR REPLACE FUNCTION orgduties_grams(t text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
   SELECT pg_catalog.string_to_array(t, NULL) || ARRAY(
     SELECT pg_catalog.substr(t, i, 2) FROM pg_catalog.generate_series(1, pg_catalog.length(t) - 1) AS i
   )
