@@ -51,13 +51,27 @@ def _used_by(forms):
 
 def form_list(request):
     forms = Form.objects.select_related("department").order_by("name", "code")
+    # ?unit=CODE: the forms a unit owns or its duties use (its page shows the first).
+    unit = None
+    if code := request.GET.get("unit", "")[:40]:
+        unit = get_object_or_404(Department, code=code)
+        forms = forms.for_department(unit)
     page = Paginator(forms, FORMS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     used = _used_by(page.object_list)
     for form in page.object_list:
         form.used_by, form.positions_using = used.get(form.pk, ([], 0))
         form.more_positions = form.positions_using - len(form.used_by)
-    return render(request, "kpis/form_list.html", {"nav": "forms", "page": page})
+    return render(
+        request,
+        "kpis/form_list.html",
+        {
+            "nav": "forms",
+            "page": page,
+            "unit": unit,
+            "unit_query": urlencode({"unit": unit.code}) if unit else "",
+        },
+    )
 
 
 def form_detail(request, code):
