@@ -3,14 +3,14 @@
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Window
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from browse.versions import ReaderRole, position_context
+from browse.versions import REPORTS_SHOWN, ReaderRole, position_context
 from core.numbering import number_items
 from kpis.models import Kpi
 from positions.models import Assignment, Duty, Position
@@ -27,7 +27,8 @@ def _job_description(position):
     """Everything a job description (职位说明书) shows, in a fixed number of queries.
 
     * department path (1)
-    * direct reports (1), dotted lines out and in (2), current holders (1)
+    * the first direct reports, counted (1), dotted lines out and in (2),
+      current holders (1)
     * duties with their forms and KPIs (3), KPIs of the position itself (1)
     """
     kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
@@ -43,10 +44,17 @@ def _job_description(position):
         .order_by("-is_primary", "employee__name")
     )
     holders = list(holders)
+    # The first reports, counted all in the same query (a position may have 10,000).
+    reports = list(
+        position.direct_reports.select_related("department")
+        .annotate(total=Window(Count("pk")))
+        .order_by("code")[:REPORTS_SHOWN]
+    )
     return {
         "position": position,
         "path": [*position.department.get_ancestors(), position.department],
-        "direct_reports": position.direct_reports.select_related("department").order_by("code"),
+        "direct_reports": reports,
+        "direct_report_count": reports[0].total if reports else 0,
         "dotted_out": position.dotted_lines_out.select_related("to_position__department"),
         "dotted_in": position.dotted_lines_in.select_related("from_position__department"),
         "holders": holders,
