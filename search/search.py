@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Case, F, IntegerField, Prefetch, Q, Value, When
-from django.db.models.expressions import Func
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from core.chinese import converter, simplified
 from core.numbering import number_items
+from core.substring import contains, short_words
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
 from positions.models import Duty, Position
@@ -57,27 +57,6 @@ def _any(lookup, fields, variants) -> Q:
     return condition
 
 
-class _HasShortWord(Func):
-    """``column`` contains one of the one- or two-character ``words`` (PostgreSQL).
-
-    Written as the gram index's own expression (search/migrations/0002), so that
-    the index serves it: ``orgduties_grams(UPPER(column)) && ARRAY[UPPER(word), …]``.
-    """
-
-    output_field = BooleanField()
-
-    def __init__(self, column, words):
-        super().__init__(F(column), *[Value(word) for word in words])
-
-    def as_sql(self, compiler, connection, **extra_context):
-        column, *words = (compiler.compile(e) for e in self.get_source_expressions())
-        params = [*column[1]]
-        for _sql, word_params in words:
-            params.extend(word_params)
-        array = ", ".join(f"UPPER({sql})" for sql, _params in words)
-        return f"orgduties_grams(UPPER({column[0]})) && ARRAY[{array}]::text[]", params
-
-
 @dataclass(frozen=True)
 class _Kind:
     """How one group is searched: its fields (the first is the one ranked), what a hit shows."""
@@ -109,11 +88,8 @@ class _Kind:
                     for v in variants
                 ]
                 return objects.filter(pk__in=branches[0].union(*branches[1:]))
-            if all(len(v) <= 2 for v in variants):
-                short = Q()
-                for name in self.fields:
-                    short |= Q(_HasShortWord(name, variants))
-                return objects.filter(short)
+            if short_words(variants):
+                return objects.filter(contains(self.fields, variants))
         return objects.filter(_any("icontains", self.fields, variants))
 
     def rank(self, variants):
