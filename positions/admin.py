@@ -4,7 +4,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -257,7 +258,15 @@ class EmployeeAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     inlines = [EmployeeAssignmentInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(held=Count("assignments"))
+        # A subquery per row of the page, not a count grouped over every employee.
+        held = (
+            Assignment.objects.filter(employee=OuterRef("pk"))
+            .order_by()
+            .values("employee")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(held=Coalesce(Subquery(held), 0))
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)

@@ -20,7 +20,7 @@ from storage.permissions import load_permissions
 CHART_UNIT_BUDGET = 100
 CHART_MAX_DEPTH = 4
 # A department page's budgets.
-POSITIONS_PER_PAGE = 100
+POSITIONS_PER_PAGE = 50
 UNITS_PER_PAGE = 100
 KPIS_SHOWN = 50
 FORMS_SHOWN = 50
@@ -141,7 +141,7 @@ def _department_body(code, role, numbers):
     sections, doc = department_sections(role, department, lambda: _function_sections(department))
     current = Assignment.objects.current().select_related("employee")
     positions = _page(
-        department.positions.with_staffing()
+        department.positions.with_holder_counts()
         .select_related("reports_to")
         .prefetch_related(Prefetch("assignments", queryset=current, to_attr="holders"))
         .order_by("-is_head", "code"),
