@@ -21,6 +21,9 @@ from documents.workflow import is_document_team
 from positions.models import Assignment
 
 APPROVED, DRAFT, UNAPPROVED = "approved", "draft", "unapproved"
+# Direct reports named on a job description; the rest are counted, and the
+# reporting chart (which pages them) shows them all.
+REPORTS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def position_context(role, position, live):
     document = document_of(position)
     revision = effective_revision(document)
     if revision is not None and not role.draft:
-        context = hydrate_position(revision.content, pk=position.pk)
+        context = hydrate_position(revision.content, pk=position.pk, reports_shown=REPORTS_SHOWN)
         holders = _holders(position)
         context["holders"] = holders
         context["vacancies"] = context["position"].headcount - len(holders)

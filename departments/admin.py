@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from mptt.admin import DraggableMPTTAdmin
 
 from core.admin_base import OrgHistoryAdmin, SheetExportMixin, SheetImportExportMixin
-from core.admin_mixins import CompactSortableInlineMixin, tree_level_class
+from core.admin_mixins import (
+    CompactSortableInlineMixin,
+    IndentedTreeRelatedFieldListFilter,
+    tree_level_class,
+)
 from core.locking import OptimisticLockAdminMixin
 from departments.models import Department, DepartmentFunction
 
@@ -62,7 +66,11 @@ class DepartmentAdmin(
     change_list_template = "admin/departments/department/change_list.html"
     search_fields = ("code", "name", "aliases")
     autocomplete_fields = ("parent",)
-    list_per_page = 500
+    # A page of the tree, each row with its subtree's positions counted by
+    # one subquery: 500 rows (2,000 units: 380 KB, 290 ms) was a page of work
+    # over the whole organisation.
+    list_per_page = 100
+    show_full_result_count = False
     mptt_level_indent = 24
     # indented_title indents by a class; no column gets mptt's style attribute (CSP).
     mptt_indent_field = "no-column"
@@ -102,4 +110,5 @@ class DepartmentFunctionAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     list_select_related = ("department",)
     search_fields = ("text", "section", "department__name", "department__code")
     autocomplete_fields = ("department",)
-    list_filter = (("department", admin.RelatedOnlyFieldListFilter),)
+    list_filter = (("department", IndentedTreeRelatedFieldListFilter),)
+    show_full_result_count = False

@@ -40,6 +40,13 @@ class DepartmentQuerySet(TreeQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def with_own_position_counts(self):
+        """Annotate ``position_count`` (its own positions, not its sub-units')."""
+        position = self.model._meta.get_field("positions").related_model
+        return self.model._tree_manager.add_related_count(
+            self, position, "department", "position_count", cumulative=False
+        )
+
     def with_position_counts(self):
         """Annotate ``position_count`` (own) and ``total_position_count`` (subtree).
 

@@ -284,8 +284,12 @@ def _position(data) -> Position:
     return Position(code=data["code"], title=data["title"])
 
 
-def hydrate_position(content, pk=None) -> dict:
-    """Context of positions/_job_description.html (all but holders) from a snapshot."""
+def hydrate_position(content, pk=None, reports_shown=None) -> dict:
+    """Context of positions/_job_description.html (all but holders) from a snapshot.
+
+    ``reports_shown``: hydrate only the first direct reports (a position may
+    have 10,000); ``direct_report_count`` counts them all.
+    """
     path = [Department(code=p["code"], name=p["name"]) for p in content.get("path", [])]
     position = Position(
         pk=pk,
@@ -308,6 +312,7 @@ def hydrate_position(content, pk=None) -> dict:
             result.append(DottedLine(label=row.get("label", ""), **{attribute: other}))
         return result
 
+    reports = content.get("direct_reports", [])
     duties = [
         _hydrate_duty(d, Duty.Kind.DUTY, -n) for n, d in enumerate(content.get("duties", []), 1)
     ]
@@ -318,7 +323,8 @@ def hydrate_position(content, pk=None) -> dict:
     return {
         "position": position,
         "path": path,
-        "direct_reports": [_position(r) for r in content.get("direct_reports", [])],
+        "direct_reports": [_position(r) for r in reports[:reports_shown]],
+        "direct_report_count": len(reports),
         "dotted_out": lines(content.get("dotted_out", []), "to_position"),
         "dotted_in": lines(content.get("dotted_in", []), "from_position"),
         "duty_sections": number_items(duties),

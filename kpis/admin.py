@@ -10,7 +10,8 @@ them. workbook/admin.py then gives every admin its sheet (Import/Export).
 import nested_admin
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.db.models import Count, ManyToManyRel, Prefetch
+from django.db.models import Count, ManyToManyRel, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.forms import ModelForm, ModelMultipleChoiceField
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_base import OrgHistoryAdmin, SheetImportExportMixin
 from core.admin_mixins import (
     CompactSortableInlineMixin,
+    IndentedTreeRelatedFieldListFilter,
     PreloadedAutocompleteInlineMixin,
     PreloadedAutocompleteSelectMultiple,
     SafeAutocompleteSelectMultiple,
@@ -34,13 +36,23 @@ class FormAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     list_select_related = ("department",)
     search_fields = ("code", "name", "description")
     autocomplete_fields = ("department",)
-    list_filter = ("department",)
+    # The top of the tree, each unit with those below (not all 2,000 units).
+    list_filter = (("department", IndentedTreeRelatedFieldListFilter),)
+    show_full_result_count = False
     # The links are picked on the duty's side (DutyFormsForm below), as before
     # Form declared them: a select of every duty would list 100,000 options.
     exclude = ("duties",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(used_by=Count("duties"))
+        # A subquery per row of the page, not a count grouped over every form's links.
+        links = (
+            Form.duties.through.objects.filter(form=OuterRef("pk"))
+            .order_by()
+            .values("form")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(used_by=Coalesce(Subquery(links), 0))
 
     @admin.display(description=_("used by duties"), ordering="used_by")
     def duty_count(self, obj):
@@ -52,6 +64,9 @@ class KpiAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     list_display = ("text", "structure_display", "period", "owner")
     list_select_related = ("duty__position", "position", "function__department")
     list_filter = ("period", "comparison", "unit")
+    # The model's order sorts 50,000 KPIs joined to their owners for each page.
+    ordering = ("id",)
+    show_full_result_count = False
     search_fields = ("text", "metric", "duty__position__title", "position__title")
     autocomplete_fields = ("duty", "position", "function")
     fieldsets = (

@@ -1,9 +1,11 @@
 import nested_admin
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,7 @@ from core.admin_mixins import (
 )
 from core.images import PhotoFormField
 from core.locking import OptimisticLockAdminMixin
+from core.substring import contains
 from positions.models import Assignment, DottedLine, Duty, Employee, Position, find_dotted_cycle
 
 
@@ -120,10 +123,13 @@ class PositionAdmin(
     )
     list_display_links = ("code", "title")
     list_select_related = ("department", "reports_to")
+    # No second count of every position on each page ("N total").
+    show_full_result_count = False
     # Annotations drop the model's default ordering; lists and autocompletes need one.
     ordering = ("department__tree_id", "department__lft", "-is_head", "code")
     list_filter = (("department", IndentedTreeRelatedFieldListFilter), "is_head")
-    search_fields = ("code", "title", "duties__text")
+    # And the words of its duties (get_search_results).
+    search_fields = ("code", "title")
     autocomplete_fields = ("department", "reports_to")
     fieldsets = (
         (
@@ -136,8 +142,26 @@ class PositionAdmin(
     # workbook/admin.py gives it its sheet (resource_classes).
     inlines = [DutyInline, AuthorityInline, DottedLineInline, AssignmentInline]
 
+    def get_search_results(self, request, queryset, search_term):
+        """Code and title as the admin searches them, or any duty holding every word.
+
+        The duties by a sub-select of position ids through the text indexes,
+        not a join: joined, the admin counts and lists DISTINCT positions over
+        200,000 duties (0.8 s for a two-character word).
+        """
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        words = search_term.split()
+        if not words:
+            return found, duplicates
+        duties = Duty.objects.order_by()
+        for word in words:
+            duties = duties.filter(contains(["text"], [word]))
+        return found | queryset.filter(pk__in=duties.values("position_id")), duplicates
+
     def get_queryset(self, request):
-        return super().get_queryset(request).with_staffing()
+        # Holders counted by a subquery per row of the page, not by grouping
+        # every position with its assignments before the page is cut.
+        return super().get_queryset(request).with_holder_counts()
 
     @admin.display(description=_("holders"), ordering="holder_count")
     def holders(self, obj):
@@ -146,6 +170,24 @@ class PositionAdmin(
     @admin.display(description=_("vacancies"), ordering="vacancies")
     def vacancies(self, obj):
         return obj.vacancies
+
+
+class NumberedDutyChangeList(ChangeList):
+    """The page's duties numbered among all their positions' duties, in one query.
+
+    The number (a window over the position's duties) was computed for every
+    duty of the table on each page (380 ms at 200,000 duties).
+    """
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        positions = {duty.position_id for duty in self.result_list}
+        numbers = dict(
+            Duty.objects.filter(position__in=positions).with_numbers().values_list("pk", "number")
+        )
+        for duty in self.result_list:
+            duty.number = numbers.get(duty.pk)
 
 
 @admin.register(Duty)
@@ -157,13 +199,17 @@ class DutyAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     search_fields = ("text", "process_steps", "position__title", "position__code")
     autocomplete_fields = ("position", "function")
     inlines = []
+    # The model's order (by position) sorts 200,000 duties joined to their
+    # positions for each page; by position id, an index gives it.
+    ordering = ("position_id", "kind", "order", "id")
+    show_full_result_count = False
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_numbers()
+    def get_changelist(self, request, **kwargs):
+        return NumberedDutyChangeList
 
     @admin.display(description=_("No."))
     def number(self, obj):
-        return obj.number
+        return getattr(obj, "number", None) or "–"
 
     @admin.display(description=_("department"), ordering="position__department__name")
     def department(self, obj):
@@ -203,6 +249,7 @@ class EmployeeAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     search_fields = ("employee_no", "name", "user__username")
     list_filter = ("is_active",)
     autocomplete_fields = ("user",)
+    show_full_result_count = False
     fields = ("employee_no", "name", "user", "is_active", "current_photo", "photo")
     readonly_fields = ("current_photo",)
     # The upload is re-encoded and checked in the form (core.images): a bad file
@@ -211,7 +258,15 @@ class EmployeeAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     inlines = [EmployeeAssignmentInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(held=Count("assignments"))
+        # A subquery per row of the page, not a count grouped over every employee.
+        held = (
+            Assignment.objects.filter(employee=OuterRef("pk"))
+            .order_by()
+            .values("employee")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(held=Coalesce(Subquery(held), 0))
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)

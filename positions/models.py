@@ -4,8 +4,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -35,6 +35,22 @@ class PositionQuerySet(models.QuerySet):
         return self.annotate(
             holder_count=Count("assignments", filter=_current_assignment_q("assignments__")),
         ).annotate(vacancies=F("headcount") - F("holder_count"))
+
+    def with_holder_counts(self):
+        """Annotate ``holder_count`` and ``vacancies`` as ``with_staffing`` does, by a subquery.
+
+        For lists cut into pages: the database counts only the rows it returns.
+        """
+        holders = (
+            Assignment.objects.filter(_current_assignment_q(), position=OuterRef("pk"))
+            .order_by()
+            .values("position")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(holder_count=Coalesce(Subquery(holders), 0)).annotate(
+            vacancies=F("headcount") - F("holder_count")
+        )
 
     def in_subtree(self, department):
         return self.filter(

@@ -5,23 +5,34 @@ serves one- and two-character queries. Each query is tried in its simplified
 and traditional spellings (opencc, offline). A question that names a
 department ("销售部的职责是什么", "What is the responsibility of the sales
 department?") answers with that department first, never a neighbour.
+
+A word may match a hundred thousand duties, so no group costs more than its
+first ``COUNT_CAP + 1`` matches: they are found by an index where there is one,
+counted ("more than 1,000" beyond the cap), ranked, and cut to a page, in one
+query per group. The overview shows ``PER_GROUP`` of each group with a link to
+that group's own pages (``?in=duties&page=2``), which go as far as the cap.
 """
 
 import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
 
 from core.chinese import converter, simplified
 from core.numbering import number_items
+from core.substring import contains, short_words
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
 from positions.models import Duty, Position
 
 MAX_QUERY = 100
 PER_GROUP = 20
-FETCH = 200
+PER_PAGE = 50
+# Matches counted, ranked and paged per group; beyond it "more than 1,000".
+COUNT_CAP = 1000
 
 # Question words to drop before matching the rest of a question.
 _QUESTION_NOISE = re.compile(
@@ -38,12 +49,140 @@ def spellings(text: str) -> list[str]:
     return list(dict.fromkeys(v for v in variants if v))
 
 
-def _any_contains(fields, variants) -> Q:
+def _any(lookup, fields, variants) -> Q:
     condition = Q()
     for name in fields:
         for variant in variants:
-            condition |= Q(**{f"{name}__icontains": variant})
+            condition |= Q(**{f"{name}__{lookup}": variant})
     return condition
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How one group is searched: its fields (the first is the one ranked), what a hit shows."""
+
+    key: str
+    label: str
+    model: type
+    fields: tuple
+    related: tuple = ()
+
+    def matching(self, variants):
+        """The matching rows, in no order (slice it: a word may match 100,000 rows).
+
+        On PostgreSQL, a query of three characters or more is one sub-select per
+        field and spelling, joined by UNION: the planner prices each trigram
+        index look-up on its own, whereas for an OR of four it prefers a
+        sequential scan, underrating the UPPER() that scan runs on every row
+        (40 ms instead of 2 ms for KPIs at 50,000 rows). A shorter query uses
+        the gram indexes (search/migrations/0002). Elsewhere (SQLite, spellings
+        of mixed lengths) a plain OR, which scans in table order and stops at
+        the limit.
+        """
+        objects = self.model.objects.order_by()
+        if connection.vendor == "postgresql":
+            if all(len(v) >= 3 for v in variants) and len(self.fields) * len(variants) > 1:
+                branches = [
+                    objects.filter(**{f"{name}__icontains": v}).values("pk")[: COUNT_CAP + 1]
+                    for name in self.fields
+                    for v in variants
+                ]
+                return objects.filter(pk__in=branches[0].union(*branches[1:]))
+            if short_words(variants):
+                return objects.filter(contains(self.fields, variants))
+        return objects.filter(_any("icontains", self.fields, variants))
+
+    def rank(self, variants):
+        """What orders the matches, best first: columns of the row itself, no join.
+
+        Where the main field holds the word (all of it, at its start, inside),
+        then the shorter field, then a stable order.
+        """
+        main = self.fields[0]
+        exact = When(_any("iexact", [main], variants), then=Value(0))
+        starts = When(_any("istartswith", [main], variants), then=Value(1))
+        inside = When(_any("icontains", [main], variants), then=Value(2))
+        best = Case(exact, starts, inside, default=Value(3), output_field=IntegerField())
+        return [best, Length(main), *RANK_THEN[self.key]]
+
+
+# After the match's place and the field's length: tree order, codes, numbers.
+RANK_THEN = {
+    "departments": ["tree_id", "lft"],
+    "positions": ["code"],
+    "duties": ["position_id", "kind", "order", "pk"],
+    "kpis": ["pk"],
+    "forms": ["name", "code"],
+}
+
+KINDS = [
+    _Kind("departments", _("Departments"), Department, ("name", "aliases", "code")),
+    _Kind("positions", _("Positions"), Position, ("title", "code"), related=("department",)),
+    _Kind(
+        "duties",
+        _("Duties"),
+        Duty,
+        ("text", "process_steps"),
+        related=("position__department",),
+    ),
+    _Kind(
+        "kpis",
+        _("KPIs"),
+        Kpi,
+        ("text", "metric"),
+        related=("duty__position", "position", "function__department"),
+    ),
+    _Kind("forms", _("Forms"), Form, ("name", "code", "description")),
+]
+KIND_KEYS = [kind.key for kind in KINDS]
+
+
+@dataclass
+class Group:
+    """One kind of result: a page of the best matches and how many there are.
+
+    ``found`` counts up to ``COUNT_CAP + 1``; ``capped`` says it stopped there.
+    """
+
+    key: str
+    label: str
+    items: list
+    found: int
+    offset: int = 0
+
+    @property
+    def capped(self) -> bool:
+        return self.found > COUNT_CAP
+
+    @property
+    def more(self) -> bool:
+        return self.offset + len(self.items) < min(self.found, COUNT_CAP)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.found, COUNT_CAP) // PER_PAGE))
+
+    @property
+    def number(self) -> int:
+        return self.offset // PER_PAGE + 1
+
+
+def _group(kind, variants, exclude=(), offset=0, limit=PER_GROUP) -> Group:
+    """Two queries: the first COUNT_CAP + 1 matches with their rank, then one page of rows.
+
+    The first returns small tuples (the pk and the rank's values, computed on
+    the matching rows only) and stops at the cap; they are counted and sorted
+    here. The second reads the page's rows with what they show.
+    """
+    ranked = list(
+        kind.matching(variants)
+        .exclude(pk__in=exclude)
+        .values_list("pk", *kind.rank(variants))[: COUNT_CAP + 1]
+    )
+    ranked.sort(key=lambda row: row[1:])
+    ids = [row[0] for row in ranked[offset : offset + limit]]
+    rows = kind.model.objects.select_related(*kind.related).in_bulk(ids)
+    return Group(kind.key, kind.label, [rows[pk] for pk in ids], len(ranked), offset)
 
 
 @dataclass
@@ -51,18 +190,13 @@ class Results:
     query: str = ""
     variants: list[str] = field(default_factory=list)
     named_departments: list = field(default_factory=list)
-    departments: list = field(default_factory=list)
-    positions: list = field(default_factory=list)
-    duties: list = field(default_factory=list)
-    kpis: list = field(default_factory=list)
-    forms: list = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    # Set when one group is paged through (?in=duties): only that group is searched.
+    only: str = ""
 
     @property
     def total(self) -> int:
-        return sum(
-            len(group)
-            for group in (self.departments, self.positions, self.duties, self.kpis, self.forms)
-        ) + len(self.named_departments)
+        return sum(group.found for group in self.groups) + len(self.named_departments)
 
 
 def named_departments(question: str) -> list:
@@ -100,70 +234,28 @@ def named_departments(question: str) -> list:
     return found
 
 
-def _matching(model, fields, variants):
-    """Rows of ``model`` whose ``fields`` contain any of the ``variants``.
-
-    On PostgreSQL, one sub-select per field and spelling, joined by UNION: the
-    planner prices each trigram index look-up on its own, whereas for an OR of
-    four it prefers a sequential scan, underrating the UPPER() that scan runs on
-    every row (40 ms instead of 2 ms for KPIs at 50,000 rows, 12 ms instead
-    of 1 ms for positions). Still one query. Shorter queries cannot use a
-    trigram index: there the OR scans in table order and stops at the LIMIT as
-    soon as any spelling matches, where a branch for a spelling that matches
-    nothing would scan the whole table. SQLite has no trigram index: a plain OR.
-    """
-    trigrams = all(len(variant) >= 3 for variant in variants)
-    if connection.vendor != "postgresql" or not trigrams or len(fields) * len(variants) == 1:
-        return model.objects.filter(_any_contains(fields, variants))
-    branches = [
-        model.objects.filter(**{f"{name}__icontains": variant}).order_by().values("pk")[:FETCH]
-        for name in fields
-        for variant in variants
-    ]
-    return model.objects.filter(pk__in=branches[0].union(*branches[1:]))
-
-
-def _first(queryset, key):
-    return sorted(queryset.order_by()[:FETCH], key=key)[:PER_GROUP]
-
-
-def search(raw_query: str) -> Results:
+def search(raw_query: str, only: str = "", page: int = 1) -> Results:
+    """Every group's best matches; or, with ``only``, one page of that group."""
     query = " ".join(raw_query.split())[:MAX_QUERY]
-    results = Results(query=query)
+    results = Results(query=query, only=only if only in KIND_KEYS else "")
     if not query:
         return results
-    results.named_departments = named_departments(query)
+    if not results.only:
+        results.named_departments = named_departments(query)
     keywords = _QUESTION_NOISE.sub(" ", query).strip() or query
     if results.named_departments and keywords != query:
         # A question about a department: look for its own name elsewhere too.
         keywords = results.named_departments[0].name
-    results.variants = spellings(keywords)
-    variants = results.variants
-
-    # No ORDER BY and a generous LIMIT in SQL: with ORDER BY or LIMIT 20,
-    # PostgreSQL expects to meet 20 matches early and scans the table instead
-    # of using the trigram index (250 ms instead of 8 ms at 200,000 duties).
-    # The first matches are sorted and cut here.
-    departments = Department.objects.filter(_any_contains(["name", "aliases", "code"], variants))
-    if results.named_departments:
-        departments = departments.exclude(pk__in=[d.pk for d in results.named_departments])
-    results.departments = _first(departments, key=lambda d: (d.tree_id, d.lft))
-    results.positions = _first(
-        _matching(Position, ["title", "code"], variants).select_related("department"),
-        key=lambda p: p.code,
-    )
-    results.duties = _first(
-        _matching(Duty, ["text", "process_steps"], variants).select_related("position__department"),
-        key=lambda d: (d.position.code, d.kind, d.order),
-    )
-    results.kpis = _first(
-        _matching(Kpi, ["text", "metric"], variants).select_related(
-            "duty__position", "position", "function__department"
-        ),
-        key=lambda k: k.pk,
-    )
-    results.forms = _first(
-        Form.objects.filter(_any_contains(["name", "code", "description"], variants)),
-        key=lambda f: f.name,
-    )
+    results.variants = variants = spellings(keywords)
+    if results.only:
+        kind = KINDS[KIND_KEYS.index(results.only)]
+        last = -(-COUNT_CAP // PER_PAGE)
+        offset = (min(max(page, 1), last) - 1) * PER_PAGE
+        results.groups = [_group(kind, variants, offset=offset, limit=PER_PAGE)]
+        return results
+    named = [d.pk for d in results.named_departments]
+    for kind in KINDS:
+        group = _group(kind, variants, exclude=named if kind.key == "departments" else ())
+        if group.found:
+            results.groups.append(group)
     return results

@@ -96,20 +96,19 @@ def test_department_changelist_queries_do_not_grow_and_counts_add_up(
 ):
     build_org(size)
 
-    # Expect 8 queries:
+    # Expect 7 queries:
     # * the session
     # * the user
     # * the user's own permissions
     # * the user's group permissions
-    # * the number of departments (paginator)
-    # * the number of departments without filters ("N total")
+    # * the number of departments (paginator; no second count for "N total")
     # * the page of departments with own and cumulative position counts (two subqueries)
     # * (pk, parent) of every department, for the drag-and-drop tree
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = hr_client.get(reverse("admin:departments_department_changelist"))
 
     rows = table_rows(response)
-    assert len(rows) == min(size, 500)
+    assert len(rows) == min(size, 100)
     expected = expected_cumulative_counts()
     own = Counter(Position.objects.values_list("department__code", flat=True))
     shown = {row["code"]: (int(row["own_positions"]), int(row["all_positions"])) for row in rows}
@@ -136,17 +135,15 @@ def test_department_changelist_counts_on_a_small_tree(hr_client, org):
 def test_position_changelist_queries_do_not_grow(hr_client, django_assert_num_queries, size):
     positions = build_org(size)
 
-    # Expect 9 queries:
+    # Expect 7 queries:
     # * the session
     # * the user
     # * the user's own permissions
     # * the user's group permissions
-    # * the departments for the tree filter
-    # * their levels, for the filter's indentation
-    # * the number of positions (paginator)
-    # * the number of positions without filters ("N total")
+    # * the top units with their levels, for the tree filter
+    # * the number of positions (paginator; no second count for "N total")
     # * the page of positions with department, superior and holder count
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = hr_client.get(reverse("admin:positions_position_changelist"))
 
     rows = table_rows(response)
@@ -162,17 +159,16 @@ def test_position_changelist_queries_do_not_grow(hr_client, django_assert_num_qu
 def test_duty_changelist_queries_do_not_grow(hr_client, django_assert_num_queries, size):
     positions = build_org(size)
 
-    # Expect 9 queries:
+    # Expect 8 queries:
     # * the session
     # * the user
     # * the user's own permissions
     # * the user's group permissions
-    # * the departments for the tree filter
-    # * their levels, for the filter's indentation
-    # * the number of duties (paginator)
-    # * the number of duties without filters ("N total")
-    # * the page of duties with their numbers, positions and departments
-    with django_assert_num_queries(9):
+    # * the top units with their levels, for the tree filter
+    # * the number of duties (paginator; no second count for "N total")
+    # * the page of duties with their positions and departments
+    # * their numbers among their positions' duties
+    with django_assert_num_queries(8):
         response = hr_client.get(reverse("admin:positions_duty_changelist"))
 
     rows = table_rows(response)
@@ -183,3 +179,43 @@ def test_duty_changelist_queries_do_not_grow(hr_client, django_assert_num_querie
         duty.position.title,
         duty.position.department.name,
     )
+
+
+def test_the_unit_filter_offers_the_top_of_the_tree_and_filters_a_subtree(hr_client):
+    build_org(1000)
+    page = BeautifulSoup(
+        hr_client.get(reverse("admin:positions_position_changelist")).content, "html.parser"
+    )
+    offered = [a.get_text(strip=True) for a in page.select("#changelist-filter a")]
+    # The company and its nine branches, not the 990 units below them.
+    assert {"公司", "B1", "B9"} <= set(offered) and "U1" not in offered
+    branch = Department.objects.get(code="B1")
+    filtered = hr_client.get(
+        reverse("admin:positions_position_changelist"),
+        {"department__id__inhierarchy": branch.pk},
+    )
+    codes = {row["code"] for row in table_rows(filtered)}
+    below = Position.objects.filter(
+        department__tree_id=branch.tree_id,
+        department__lft__gte=branch.lft,
+        department__rght__lte=branch.rght,
+    )
+    assert codes == set(below.values_list("code", flat=True)[:100])
+    # A unit deeper down, chosen by a link elsewhere, is offered too.
+    deep = Department.objects.get(code="U1")
+    page = BeautifulSoup(
+        hr_client.get(
+            reverse("admin:positions_position_changelist"), {"department__id__inhierarchy": deep.pk}
+        ).content,
+        "html.parser",
+    )
+    assert "U1" in [a.get_text(strip=True) for a in page.select("#changelist-filter a")]
+
+
+def test_a_position_is_found_by_the_words_of_its_duties(hr_client, org):
+    Duty.objects.create(position=org["hr_mgr"], text="组织年度招聘计划", order=9)
+    for q in ["招聘", "年度招聘", "招聘 年度"]:
+        rows = table_rows(hr_client.get(reverse("admin:positions_position_changelist"), {"q": q}))
+        assert [row["code"] for row in rows] == ["HR-MGR"], q
+    rows = table_rows(hr_client.get(reverse("admin:positions_position_changelist"), {"q": "销售"}))
+    assert {row["code"] for row in rows} >= {"SALES-MGR", "SALES-REP"}

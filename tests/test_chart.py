@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from departments.models import Department
-from positions.models import Assignment, DottedLine, Employee
+from positions.models import Assignment, DottedLine, Employee, Position
 from tests.factories import grow_org
 from tests.pages import soup, texts
 
@@ -113,3 +113,24 @@ def test_subtree_query_count_is_fixed(hr_client, size, django_assert_num_queries
     # * the user's own and group permissions (for edit links)
     with django_assert_num_queries(9):
         hr_client.get("/chart/subtree/CO/")
+
+
+def test_the_position_chart_lists_the_first_reports_of_a_position(client, employee, monkeypatch):
+    grow_org(departments=1, positions=1, duties=0)
+    monkeypatch.setattr("browse.views.positions.POSITION_CHART_CHILDREN", 3)
+    gm = Position.objects.get(code="GM")
+    Position.objects.bulk_create(
+        Position(code=f"R{n}", title=f"助理{n}", department=gm.department, reports_to=gm)
+        for n in range(5)
+    )
+    client.force_login(employee)
+    page = soup(client.get("/chart/positions/", {"root": "GM"}))
+    # GM's six reports (the head of D0 and five assistants), the first three by code.
+    assert texts(page, ".chart > ul > li > ul > li > a.pos-box", sep="") == [
+        "岗位0-0部门0",
+        "助理0公司",
+        "助理1公司",
+    ]
+    more = page.select_one(".chart li.more a")
+    assert more.get_text() == "and 3 more, in the reporting chart"
+    assert more["href"] == "/chart/?kind=reporting&focus=GM&depth=1"

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -71,29 +72,75 @@ def test_unknown_department_is_404(client, employee, db):
     assert client.get("/departments/NOPE/").status_code == 404
 
 
-@pytest.mark.parametrize("size", [2, 20])
+@pytest.mark.parametrize("size", [4, 20])
 def test_department_page_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=size, positions=size, duties=3)
-    # Expect 13 queries on a first view:
+    # Expect 18 queries on a first view of D2 (which has a sub-unit, D3):
     # * session, user
     # * the content generation (the body is cached under it, storage.fragments)
+    # * the user's own and group permissions (for edit links)
     # * the department
     # * its functions, and their KPIs
-    # * its positions with holder counts, and their current holders
-    # * the user's own and group permissions (for edit links)
+    # * how many positions, a page of them with holder counts, their holders
+    # * how many sub-units, a page of them with their own position counts
+    # * how many KPIs of its duties, positions and functions, and the first
+    # * how many forms it owns or its duties use, and the first
     # * its ancestors (breadcrumb)
-    # * its sub-units with cumulative position counts
-    # * KPIs of its duties, positions and functions
-    # * forms it owns or its duties use
-    with django_assert_num_queries(13):
-        first = hr_client.get("/departments/D0/")
+    with django_assert_num_queries(18):
+        first = hr_client.get("/departments/D2/")
     # Then the body comes from the cache: session, user, generation, and the
     # permissions, which are cached under the generation too. (On PostgreSQL
-    # the test's own uncommitted writes turn the cache off: all 13 again.)
-    with django_assert_num_queries(13 if connection.vendor == "postgresql" else 3):
-        again = hr_client.get("/departments/D0/")
+    # the test's own uncommitted writes turn the cache off: all 18 again.)
+    with django_assert_num_queries(18 if connection.vendor == "postgresql" else 3):
+        again = hr_client.get("/departments/D2/")
     main = [soup(r).select_one("main").decode() for r in (first, again)]
     assert main[0] == main[1]  # the same page (the header's CSRF tokens differ)
+
+
+def test_a_wide_unit_pages_its_positions_and_sub_units_and_cuts_its_lists(
+    client, employee, monkeypatch
+):
+    grow_org(departments=2, positions=7, duties=2)
+    unit = Department.objects.get(code="D0")
+    for n in range(5):
+        Department.objects.create(code=f"D0-{n}", name=f"小组{n}", parent=unit)
+    monkeypatch.setattr("browse.views.departments.POSITIONS_PER_PAGE", 3)
+    monkeypatch.setattr("browse.views.departments.UNITS_PER_PAGE", 2)
+    monkeypatch.setattr("browse.views.departments.KPIS_SHOWN", 4)
+    client.force_login(employee)
+    page = soup(client.get("/departments/D0/"))
+    rows = page.select("#positions-h ~ table tbody tr")
+    assert [r.td.a.get_text() for r in rows] == ["岗位0-0", "岗位0-1", "岗位0-2"]  # head first
+    assert texts(page, "#positions-h .badge") == ["7"]
+    assert texts(page, "#children-h + ul a") == ["小组0", "小组1"]
+    assert texts(page, "#children-h .badge") == ["5"]
+    pagers = [texts(nav, "span")[0] for nav in page.select("nav.pager")]
+    assert pagers == ["page 1 of 3", "page 1 of 3"]
+    # The KPIs of this page's positions, the first 4 of them, and the way to all.
+    assert len(page.select("#kpis-h ~ ul.kpis .kpi-text")) == 4
+    more = page.select_one("#kpis-h ~ p.more a")
+    assert more["href"] == "/kpis/?from=D0"
+    assert more.get_text() == "All the unit's KPIs, in the KPI list ›"
+    assert page.select_one("#forms-h ~ p.more a")["href"] == "/forms/?unit=D0"
+    last = soup(client.get("/departments/D0/?page=3&units=3"))
+    assert [r.td.a.get_text() for r in last.select("#positions-h ~ table tbody tr")] == ["岗位0-6"]
+    assert texts(last, "#children-h + ul a") == ["小组4"]
+    # The head is named on every page.
+    assert last.select_one("dl.facts a")["href"] == "/positions/D0-P0/"
+    # On one page, the unit's KPIs are counted (a new budget: not the cached page).
+    monkeypatch.setattr("browse.views.departments.POSITIONS_PER_PAGE", 10)
+    cache.clear()
+    whole = soup(client.get("/departments/D0/"))
+    assert texts(whole, "#kpis-h .badge") == ["14"]
+    assert texts(whole, "#kpis-h ~ p.more a") == ["All 14 KPIs, in the KPI list ›"]
+
+
+def test_a_units_forms_are_listed_in_the_catalogue(client, employee):
+    grow_org(departments=3, positions=2, duties=1)
+    client.force_login(employee)
+    page = soup(client.get("/forms/?unit=D1"))
+    assert texts(page, "table.grid tbody td:first-child a") == ["《表单1》"]
+    assert client.get("/forms/?unit=NOPE").status_code == 404
 
 
 def test_the_cached_department_page_is_never_stale(hr_client, employee):

@@ -1,7 +1,9 @@
 import pytest
 from django.core.files.base import ContentFile
 
+from browse.views.kpis import DUTIES_PER_PAGE, USED_BY
 from kpis.models import Form
+from positions.models import Duty
 from tests.factories import grow_org
 from tests.pages import soup, texts
 
@@ -48,8 +50,8 @@ def test_form_without_template_has_no_download(client, employee, org):
 @pytest.mark.parametrize("size", [2, 20])
 def test_catalogue_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=size, positions=2, duties=2)
-    # Expect 7 queries: session, user, count, the page of forms, their duties
-    # with positions, two permission look-ups.
+    # Expect 7 queries: session, user, count, the page of forms, the first
+    # positions using each with their duty counts, two permission look-ups.
     with django_assert_num_queries(7):
         hr_client.get("/forms/")
 
@@ -58,10 +60,40 @@ def test_catalogue_query_count_is_fixed(hr_client, size, django_assert_num_queri
 def test_form_page_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=2, positions=size, duties=2)
     assert Form.objects.get(code="F0").duties.count() == 2 * size
-    # Expect 6 queries:
+    # Expect 8 queries:
     # * session, user
     # * the form with its owning department
     # * the user's own and group permissions (for edit links)
-    # * the duties that use it, numbered, with positions and departments
-    with django_assert_num_queries(6):
+    # * how many duties use it, a page of them with positions and departments
+    # * their numbers among their positions' duties
+    with django_assert_num_queries(8):
         hr_client.get("/forms/F0/")
+
+
+def test_a_duty_keeps_its_own_number_on_the_form_page(client, employee, org):
+    form = Form.objects.create(code="F-LATE", name="月报")
+    second = org["sales_mgr"].duties.order_by("order")[1]
+    second.forms.add(form)
+    client.force_login(employee)
+    page = soup(client.get("/forms/F-LATE/"))
+    assert [li.get_text(" ", strip=True).split(" — ")[-1] for li in page.select("main ul li")] == [
+        "2. 管理销售团队"
+    ]
+
+
+def test_a_form_used_everywhere_names_a_few_positions_and_pages_its_duties(client, employee):
+    grow_org(departments=4, positions=5, duties=3)
+    client.force_login(employee)
+    form = Form.objects.create(code="F-ALL", name="通用表")
+    form.duties.set(Duty.objects.all())
+    page = soup(client.get("/forms/"))
+    row = next(tr for tr in page.select("table.grid tbody tr") if "通用表" in tr.td.get_text())
+    assert len(row.select("td:nth-of-type(3) a[href^='/positions/']")) == USED_BY
+    assert texts(row, "td:nth-of-type(3) a.more") == ["and 15 more positions"]
+    assert row.select_one("a.more")["href"] == "/forms/F-ALL/"
+    first = soup(client.get("/forms/F-ALL/"))
+    assert len(first.select("main ul li")) == DUTIES_PER_PAGE
+    assert texts(first, "main h2 .badge") == ["60"]
+    last = soup(client.get("/forms/F-ALL/?page=2"))
+    assert len(last.select("main ul li")) == 60 - DUTIES_PER_PAGE
+    assert texts(last, ".pager span") == ["page 2 of 2"]

@@ -79,9 +79,70 @@ def test_bad_filters_are_ignored(client, employee, kpis):
     assert len(texts(page, ".kpi-text")) == 4
 
 
+def _walk(client, url):
+    """Every page of the list from ``url`` on, following "next": (KPI texts, pages)."""
+    seen, pages = [], 0
+    while url:
+        page = soup(client.get(url))
+        pages += 1
+        seen += texts(page, ".kpi-text")
+        following = [a["href"] for a in page.select(".pager a") if "next" in a.get_text()]
+        url = f"/kpis/{following[0]}" if following else None
+        assert pages < 50
+    return seen, pages
+
+
+def _name_kpis_by_owner():
+    for kpi in Kpi.objects.select_related("duty__position"):
+        kpi.text = f"{kpi.duty.position.code}/{kpi.duty.order}"
+        kpi.save()
+
+
+def test_the_list_walks_the_units_in_pages(client, employee, monkeypatch):
+    grow_org(departments=7, positions=3, duties=1)
+    _name_kpis_by_owner()
+    monkeypatch.setattr("browse.views.kpis.KPIS_PER_PAGE", 4)
+    monkeypatch.setattr("browse.views.kpis.UNITS_PER_PAGE", 3)
+    client.force_login(employee)
+    seen, pages = _walk(client, "/kpis/")
+    # Every KPI once, in the order of the organisation, across pages cut
+    # inside a unit (3 KPIs each, 4 a page) and after 3 units.
+    everything = Kpi.objects.with_owner().in_owner_order().values_list("text", flat=True)
+    assert seen == list(everything) and len(seen) == 21
+    assert seen[:4] == ["D0-P0/1", "D0-P1/1", "D0-P2/1", "D1-P0/1"]
+    assert pages == 6
+    page = soup(client.get("/kpis/?from=D1&skip=2"))
+    assert texts(page, ".pager a") == ["« first page", "next ›"]
+    assert texts(page, "main section.card > h2")[0] == "部门1"
+
+
+def test_a_filter_keeps_to_its_kpis_on_every_page(client, employee, monkeypatch):
+    grow_org(departments=7, positions=3, duties=2)
+    _name_kpis_by_owner()
+    monkeypatch.setattr("browse.views.kpis.KPIS_PER_PAGE", 4)
+    monkeypatch.setattr("browse.views.kpis.UNITS_PER_PAGE", 3)
+    Kpi.objects.filter(duty__order=2).update(period="yearly")
+    client.force_login(employee)
+    seen, _pages = _walk(client, "/kpis/?period=yearly")
+    assert seen == list(
+        Kpi.objects.filter(period="yearly")
+        .with_owner()
+        .in_owner_order()
+        .values_list("text", flat=True)
+    )
+    assert texts(soup(client.get("/kpis/?period=yearly")), "main p.muted")[0] == "21 KPIs"
+
+
 @pytest.mark.parametrize("size", [2, 20])
 def test_kpi_page_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=size, positions=2, duties=3)
-    # Expect 6 queries: session, user, count, the page of KPIs with their owners, two permission look-ups.
-    with django_assert_num_queries(6):
+    # Expect 8 queries:
+    # * session, user
+    # * the units of the page, where each of their KPIs sits, the page's KPIs
+    # * the count
+    # * two permission look-ups
+    with django_assert_num_queries(8):
         hr_client.get("/kpis/?period=monthly")
+    # A later page looks up the unit it starts at.
+    with django_assert_num_queries(9):
+        hr_client.get("/kpis/?period=monthly&from=D1&skip=1")

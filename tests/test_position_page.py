@@ -121,3 +121,29 @@ def test_print_view_query_count_is_fixed(hr_client, size, django_assert_num_quer
     # * KPIs of the position itself
     with django_assert_num_queries(14):
         hr_client.get("/positions/D0-P0/print/")
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_a_position_with_many_reports_names_the_first_and_links_to_the_chart(
+    client, employee, org, hr, reviewer, approver, approved
+):
+    from browse.versions import REPORTS_SHOWN
+    from tests.documents_helpers import approve
+
+    boss = org["sales_mgr"]
+    Position.objects.bulk_create(
+        Position(code=f"R{n:03d}", title=f"下属{n:03d}", department=org["sales"], reports_to=boss)
+        for n in range(REPORTS_SHOWN + 10)
+    )
+    if approved:
+        approve(boss, hr, reviewer, approver)
+    client.force_login(employee)
+    for url in ["/positions/SALES-MGR/", "/positions/SALES-MGR/print/"]:
+        page = soup(client.get(url))
+        reports = page.select("dl.facts dd a[href^='/positions/R']")
+        assert len(reports) == REPORTS_SHOWN
+        assert reports[0].get_text() == "下属000"
+        total = REPORTS_SHOWN + 11  # and the sales representative
+        more = page.select_one("dl.facts a.more")
+        assert more.get_text() == f"all {total} in the reporting chart"
+        assert more["href"] == "/chart/?kind=reporting&focus=SALES-MGR&depth=1"

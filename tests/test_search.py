@@ -4,6 +4,7 @@ from django.db import connection
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
 from positions.models import Duty, Position
+from search.search import COUNT_CAP, PER_GROUP, PER_PAGE
 from tests.factories import grow_org
 from tests.pages import soup, texts
 
@@ -101,6 +102,103 @@ def test_empty_and_overlong_queries(client, employee, org):
     assert page.select_one("#site-search")["value"] == "销" * 100
 
 
+def _groups(page):
+    """Group key -> (badge, hit texts) of a results page."""
+    return {
+        section["data-group"]: (
+            section.select_one("h2 .badge").get_text(strip=True),
+            texts(section, "li", sep=""),
+        )
+        for section in page.select(".results > section[data-group]")
+    }
+
+
+def test_the_best_match_comes_first(client, employee, org):
+    for code, title in [("B1", "高级采购专员"), ("B2", "采购经理"), ("B3", "采购")]:
+        Position.objects.create(code=code, title=title, department=org["hr"])
+    page = _search(client, employee, "采购")
+    hits = _groups(page)["positions"][1]
+    # The whole title, then one that starts with the word, then one holding it.
+    assert [hit.split("人力")[0] for hit in hits] == ["采购", "采购经理", "高级采购专员"]
+
+
+def test_a_short_word_found_nowhere(client, employee, org):
+    for q in ["鑫", "鑫鑫"]:
+        page = _search(client, employee, q)
+        assert page.select(".results > section") == []
+        assert texts(page, "main p.empty") == [f"Nothing matches “{q}”."]
+
+
+@pytest.fixture
+def common_word(org):
+    """COUNT_CAP + 5 duties holding 岗位 (the count stops at the cap), 30 KPIs."""
+    Duty.objects.bulk_create(
+        Duty(position=org["sales_rep"], text=f"岗位职责{n:04d}", order=n)
+        for n in range(COUNT_CAP + 5)
+    )
+    Kpi.objects.bulk_create(
+        Kpi(position=org["sales_rep"], text=f"岗位指标{n:02d}", order=n) for n in range(30)
+    )
+    return org
+
+
+def test_a_word_in_thousands_of_rows_shows_a_page_and_a_capped_count(client, employee, common_word):
+    page = _search(client, employee, "岗位")
+    groups = _groups(page)
+    assert groups["duties"][0] == f"more than {COUNT_CAP}"
+    assert len(groups["duties"][1]) == PER_GROUP
+    # Below the cap the count is exact.
+    assert groups["kpis"][0] == "30"
+    assert len(groups["kpis"][1]) == PER_GROUP
+    more = {a["href"] for a in page.select(".results p.more a")}
+    assert more == {"?q=%E5%B2%97%E4%BD%8D&in=duties", "?q=%E5%B2%97%E4%BD%8D&in=kpis"}
+
+
+def test_a_group_is_paged_up_to_the_cap(client, employee, common_word):
+    client.force_login(employee)
+    first = soup(client.get("/search/", {"q": "岗位", "in": "duties"}))
+    assert list(_groups(first)) == ["duties"]
+    hits = _groups(first)["duties"][1]
+    assert len(hits) == PER_PAGE
+    # The shortest texts first, then in the order they were written.
+    assert hits[0].startswith("岗位职责0000")
+    pages = COUNT_CAP // PER_PAGE
+    assert texts(first, ".pager span") == [f"page 1 of {pages}"]
+    second = soup(client.get("/search/", {"q": "岗位", "in": "duties", "page": "2"}))
+    assert _groups(second)["duties"][1][0].startswith(f"岗位职责{PER_PAGE:04d}")
+    last = soup(client.get("/search/", {"q": "岗位", "in": "duties", "page": "9999"}))
+    assert texts(last, ".pager span") == [f"page {pages} of {pages}"]
+    assert _groups(last)["duties"][1][-1].startswith(f"岗位职责{COUNT_CAP - 1:04d}")
+    assert texts(last, ".results p.muted") == [
+        f"Only the first {COUNT_CAP} are listed: add a word to narrow the search."
+    ]
+    # An unknown group is the overview.
+    assert list(_groups(soup(client.get("/search/", {"q": "岗位", "in": "nope"})))) == [
+        "duties",
+        "kpis",
+    ]
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_a_short_word_in_every_group_costs_two_queries_a_group(
+    hr_client, size, django_assert_num_queries
+):
+    grow_org(departments=size, positions=2, duties=2)
+    # Expect 16 queries:
+    # * session, user, the content generation
+    # * department names and aliases (to spot a named department): none
+    # * for departments, positions, duties, KPIs and forms each: the first
+    #   1,001 matches with their rank, then the shown page of rows
+    # * two permission look-ups
+    with django_assert_num_queries(16):
+        page = soup(hr_client.get("/search/", {"q": "0"}))
+    assert list(_groups(page)) == ["departments", "positions", "duties", "kpis", "forms"]
+    # One group's page: session, user, generation, its two queries, permissions.
+    with django_assert_num_queries(7):
+        page = soup(hr_client.get("/search/", {"q": "0", "in": "duties"}))
+    assert list(_groups(page)) == ["duties"]
+
+
 @pytest.mark.parametrize("size", [2, 20])
 def test_search_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=size, positions=2, duties=2)
@@ -110,6 +208,7 @@ def test_search_query_count_is_fixed(hr_client, size, django_assert_num_queries)
     # * department names and aliases (to spot a named department)
     # * the named department, its functions, their KPIs
     # * departments, positions, duties, KPIs, forms matching the keywords
+    #   (none: no page of rows to read)
     # * two permission look-ups
     with django_assert_num_queries(14):
         first = hr_client.get("/search/", {"q": "部门0的职责是什么"})

@@ -3,34 +3,97 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from departments.models import Department
 from kpis.models import Form, Kpi
+from positions.models import Duty
 
 FORMS_PER_PAGE = 50
-KPIS_PER_PAGE = 200
+# The positions named beside a form in the catalogue; its page lists them all.
+USED_BY = 5
+DUTIES_PER_PAGE = 50
+KPIS_PER_PAGE = 100
+UNITS_PER_PAGE = 20
+
+
+def _used_by(forms):
+    """Form pk -> (the first USED_BY positions using it with their duty counts, how many use it).
+
+    One query, grouped by form and position in SQL: a form used by 10,000
+    duties costs a count, not 10,000 rows.
+    """
+    usage = (
+        Form.duties.through.objects.filter(form__in=forms)
+        .values("form_id", "duty__position_id")
+        .annotate(duties=Count("id"))
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("form_id")], order_by=[F("duty__position__code").asc()]
+            ),
+            positions=Window(Count("*"), partition_by=[F("form_id")]),
+        )
+        .filter(rank__lte=USED_BY)
+        .values_list(
+            "form_id", "duty__position__code", "duty__position__title", "duties", "positions"
+        )
+    )
+    used = {}
+    for form_id, code, title, duties, positions in usage:
+        shown, _total = used.setdefault(form_id, ([], positions))
+        shown.append({"code": code, "title": title, "duties": duties})
+    return used
 
 
 def form_list(request):
     forms = Form.objects.select_related("department").order_by("name", "code")
+    # ?unit=CODE: the forms a unit owns or its duties use (its page shows the first).
+    unit = None
+    if code := request.GET.get("unit", "")[:40]:
+        unit = get_object_or_404(Department, code=code)
+        forms = forms.for_department(unit)
     page = Paginator(forms, FORMS_PER_PAGE).get_page(request.GET.get("page"))
-    # Prefetch the duties of this page's forms only.
-    page.object_list = list(page.object_list.with_duties())
-    return render(request, "kpis/form_list.html", {"nav": "forms", "page": page})
+    page.object_list = list(page.object_list)
+    used = _used_by(page.object_list)
+    for form in page.object_list:
+        form.used_by, form.positions_using = used.get(form.pk, ([], 0))
+        form.more_positions = form.positions_using - len(form.used_by)
+    return render(
+        request,
+        "kpis/form_list.html",
+        {
+            "nav": "forms",
+            "page": page,
+            "unit": unit,
+            "unit_query": urlencode({"unit": unit.code}) if unit else "",
+        },
+    )
 
 
 def form_detail(request, code):
     form = get_object_or_404(Form.objects.select_related("department"), code=code)
-    duties = (
-        form.duties.select_related("position__department")
-        .with_numbers()
-        .order_by("position__code", "order")
+    duties = form.duties.select_related("position__department").order_by(
+        "position__code", "order", "id"
     )
-    return render(
-        request, "kpis/form_detail.html", {"nav": "forms", "form": form, "duties": duties}
+    page = Paginator(duties, DUTIES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # Numbered among all their position's duties, not among those that use the form.
+    numbers = (
+        dict(
+            Duty.objects.filter(position__in={d.position_id for d in page.object_list})
+            .with_numbers()
+            .values_list("pk", "number")
+        )
+        if page.object_list
+        else {}
     )
+    for duty in page.object_list:
+        duty.number = numbers[duty.pk]
+    return render(request, "kpis/form_detail.html", {"nav": "forms", "form": form, "page": page})
 
 
 def form_template(request, code):
@@ -45,8 +108,63 @@ def form_template(request, code):
     return FileResponse(handle, as_attachment=True, filename=form.template.name.rsplit("/", 1)[-1])
 
 
+def _walk_start(request):
+    """(tree_id, lft, code, skip) where this page of the KPI list starts, or None for the first."""
+    code = request.GET.get("from", "")[:40]
+    skip = request.GET.get("skip", "")
+    unit = (
+        Department.objects.filter(code=code).values_list("tree_id", "lft").first() if code else None
+    )
+    if unit is None:
+        return None
+    return (*unit, code, int(skip) if skip.isdigit() and len(skip) < 7 else 0)
+
+
+def _kpi_page(kpis, start):
+    """This page's KPIs in the order of the organisation, and where the next page starts.
+
+    The list walks the units in tree order, UNITS_PER_PAGE at a time, and shows
+    at most KPIS_PER_PAGE of their KPIs. Three queries whatever the size of
+    the organisation: the units; where each of their KPIs sits (small tuples,
+    sorted here as ``in_owner_order`` would on PostgreSQL); the page's KPIs.
+    One list of every KPI sorted 50,000 joined rows in SQL (200 ms a page).
+    A unit cut by the budget goes on on the next page (``skip`` of its KPIs
+    are shown already).
+    """
+    units = Department.objects.order_by("tree_id", "lft")
+    skip = 0
+    if start is not None:
+        tree_id, lft, _code, skip = start
+        units = units.filter(Q(tree_id__gt=tree_id) | Q(tree_id=tree_id, lft__gte=lft))
+    units = list(units.values_list("pk", "code", "name")[: UNITS_PER_PAGE + 1])
+    walked = {pk: (n, code, name) for n, (pk, code, name) in enumerate(units[:UNITS_PER_PAGE])}
+
+    def place(owner):
+        pk, department, code, _title, duty_order, order = owner
+        # A function's KPIs first; a position's own after its duties'.
+        return (walked[department][0], code or "", (duty_order is None, duty_order or 0), order, pk)
+
+    owners = sorted(kpis.owners_in(list(walked)), key=place)[skip : skip + KPIS_PER_PAGE + 1]
+    shown = Kpi.objects.in_bulk([owner[0] for owner in owners[:KPIS_PER_PAGE]])
+    page = []
+    for pk, department, code, title, _duty_order, _order in owners[:KPIS_PER_PAGE]:
+        kpi = shown[pk]
+        _n, kpi.dept_code, kpi.dept_name = walked[department]
+        kpi.pos_code, kpi.pos_title = code, title
+        page.append(kpi)
+    if len(owners) > KPIS_PER_PAGE:
+        unit = walked[owners[KPIS_PER_PAGE][1]][1]
+        already = sum(1 for kpi in page if kpi.dept_code == unit)
+        if start is not None and unit == start[2]:
+            already += skip
+        return page, {"from": unit, "skip": already}
+    if len(units) > UNITS_PER_PAGE:
+        return page, {"from": units[UNITS_PER_PAGE][1]}
+    return page, None
+
+
 def kpi_list(request):
-    kpis = Kpi.objects.with_owner().select_related("duty").in_owner_order()
+    kpis = Kpi.objects.all()
     period = request.GET.get("period", "")
     if period in Kpi.Period.values:
         kpis = kpis.filter(period=period)
@@ -57,21 +175,24 @@ def kpi_list(request):
         kpis = kpis.due_in_month(int(month))
     else:
         month = ""
-    page = Paginator(kpis, KPIS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = {k: v for k, v in (("period", period), ("month", month)) if v}
+    start = _walk_start(request)
+    shown, following = _kpi_page(kpis, start)
     return render(
         request,
         "kpis/kpi_list.html",
         {
             "nav": "kpis",
-            "page": page,
+            "kpis": shown,
+            # One table, filtered on its own columns: cheap at 50,000 KPIs.
+            "total": kpis.count(),
             "periods": Kpi.Period.choices,
             "months": range(1, 13),
             "period": period,
             "month": month,
-            "filtered": bool(period or month),
-            "filter_query": urlencode(
-                {k: v for k, v in (("period", period), ("month", month)) if v}
-            ),
+            "filtered": bool(filters),
+            "first_page": urlencode(filters) if start is not None else None,
+            "next_page": urlencode({**filters, **following}) if following else None,
             "any_label": _("any"),
         },
     )

@@ -1,11 +1,12 @@
 """A position's job description (page, print, /me/) and the chart of reporting lines."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Value, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from browse.versions import ReaderRole, position_context
+from browse.versions import REPORTS_SHOWN, ReaderRole, position_context
 from core.numbering import number_items
 from kpis.models import Kpi
 from positions.models import Assignment, Duty, Position
@@ -17,13 +18,16 @@ from storage.permissions import load_permissions
 # positions (at least one level below the root); the rest is one click away.
 POSITION_CHART_BUDGET = 100
 POSITION_CHART_MAX_DEPTH = 4
+# Direct reports listed under one position (and positions reporting to nobody).
+POSITION_CHART_CHILDREN = 200
 
 
 def _job_description(position):
     """Everything a job description (职位说明书) shows, in a fixed number of queries.
 
     * department path (1)
-    * direct reports (1), dotted lines out and in (2), current holders (1)
+    * the first direct reports, counted (1), dotted lines out and in (2),
+      current holders (1)
     * duties with their forms and KPIs (3), KPIs of the position itself (1)
     """
     kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order", "id"))
@@ -39,10 +43,17 @@ def _job_description(position):
         .order_by("-is_primary", "employee__name")
     )
     holders = list(holders)
+    # The first reports, counted all in the same query (a position may have 10,000).
+    reports = list(
+        position.direct_reports.select_related("department")
+        .annotate(total=Window(Count("pk")))
+        .order_by("code")[:REPORTS_SHOWN]
+    )
     return {
         "position": position,
         "path": [*position.department.get_ancestors(), position.department],
-        "direct_reports": position.direct_reports.select_related("department").order_by("code"),
+        "direct_reports": reports,
+        "direct_report_count": reports[0].total if reports else 0,
         "dotted_out": position.dotted_lines_out.select_related("to_position__department"),
         "dotted_in": position.dotted_lines_in.select_related("from_position__department"),
         "holders": holders,
@@ -120,17 +131,39 @@ def me(request):
     return render(request, "positions/me.html", context)
 
 
+def _first_reports(queryset, partition):
+    """The first POSITION_CHART_CHILDREN of ``queryset`` under each ``partition``, counted.
+
+    ``siblings``: how many there are under the same one. One query: 10,000
+    positions reporting to one are 200 rows, not 10,000.
+    """
+    return (
+        queryset.annotate(
+            rank=Window(RowNumber(), partition_by=[partition], order_by=[F("code").asc()]),
+            siblings=Window(Count("pk"), partition_by=[partition]),
+        )
+        .filter(rank__lte=POSITION_CHART_CHILDREN)
+        .order_by("code")
+    )
+
+
 def position_chart(request):
     """Reporting lines between positions (直接上级 chain), across departments.
 
-    One query per rendered level: levels are added while they fit the budget.
+    One query per rendered level: levels are added while they fit the budget,
+    and each position shows at most POSITION_CHART_CHILDREN direct reports,
+    with a count of the others and a link to the drawn chart, which pages them.
     """
     root = None
     if code := request.GET.get("root"):
         root = _get_position(code[:40])
     has_reports = Exists(Position.objects.filter(reports_to=OuterRef("pk")))
     base = Position.objects.select_related("department").annotate(has_reports=has_reports)
-    tops = list(base.filter(pk=root.pk) if root else base.filter(reports_to__isnull=True))
+    if root:
+        tops = list(base.filter(pk=root.pk).annotate(siblings=Value(1)))
+    else:
+        # Positions reporting to nobody: one partition, cut like any level.
+        tops = list(_first_reports(base.filter(reports_to__isnull=True), Value(0)))
     level, shown = tops, len(tops)
     for position in tops:
         position.chart_reports = []
@@ -138,15 +171,22 @@ def position_chart(request):
         parents = {p.pk: p for p in level if p.has_reports}
         if not parents:
             break
-        children = list(base.filter(reports_to_id__in=parents).order_by("code"))
+        children = list(_first_reports(base.filter(reports_to_id__in=parents), F("reports_to_id")))
         if depth > 1 and shown + len(children) > POSITION_CHART_BUDGET:
             break
         for child in children:
             child.chart_reports = []
-            parents[child.reports_to_id].chart_reports.append(child)
+            parent = parents[child.reports_to_id]
+            parent.chart_reports.append(child)
+            parent.more_reports = child.siblings - POSITION_CHART_CHILDREN
         level, shown = children, shown + len(children)
     return render(
         request,
         "positions/chart.html",
-        {"nav": "position-chart", "root": root, "tops": tops},
+        {
+            "nav": "position-chart",
+            "root": root,
+            "tops": tops,
+            "more_tops": tops[0].siblings - len(tops) if tops and not root else 0,
+        },
     )
