@@ -8,7 +8,7 @@ filled by bench.generate_org --shape (--positions, --duties: 20,000 and
 200,000); without, the one built before is reused. Then bench.page_timings
 --shape times every page at that shape's worst case, in a child process with
 the cache off (CACHE_BACKEND=dummy) and a new content generation before each
-request (--pages: only the pages whose label starts so, e.g. chart). The
+request (--pages chart: only the chart and its variants "chart: …"). The
 results go to --json (one line per page and shape), and tables in Markdown
 are printed: the median ms of each page on each shape against
 issue 13's targets, then queries and KB.
@@ -113,7 +113,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--build", action="store_true", help="build the databases afresh")
     parser.add_argument("--json", default=str(OUT / "page_shapes.jsonl"))
-    parser.add_argument("--pages", nargs="+", help="only the pages whose label starts so")
+    parser.add_argument(
+        "--pages", nargs="+", help="only these pages and their variants (chart: chart, chart: …)"
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     if args.build:
