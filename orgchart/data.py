@@ -95,6 +95,7 @@ class Snapshot:
     # An outline (``outline()``) holds the units with their counts only: no
     # positions, no heads; the builder loads those of the units it draws.
     outline: bool = False
+    filled_counted: bool = True  # an outline's Unit.filled_count is read when first needed
 
 
 _kept = {}
@@ -238,29 +239,54 @@ def _read_outline(using):
         (parent.children if parent else roots).append(unit)
     own = (
         Position.objects.using(using)
-        .filter(department__is_active=True)
         .order_by()
         .values("department_id")
         .annotate(headcount=Sum("headcount"), count=Count("pk"))
         .values_list("department_id", "headcount", "count")
     )
     for pk, headcount, count in own:
+        if pk not in units:
+            continue
         units[pk].headcount = headcount or 0
         units[pk].position_count = count
+    # Units not drawn (inactive) are skipped here rather than joined in SQL.
     held = (
-        Assignment.objects.using(using)
-        .current()
-        .filter(position__department__is_active=True)
-        .order_by()
+        _current(using)
         .values("position__department_id")
-        .annotate(holders=Count("pk"), filled=Count("position_id", distinct=True))
-        .values_list("position__department_id", "holders", "filled")
+        .annotate(holders=Count("pk"))
+        .values_list("position__department_id", "holders")
     )
-    for pk, holders, filled in held:
-        units[pk].holders = holders
-        units[pk].filled_count = filled
+    for pk, holders in held:
+        if pk in units:
+            units[pk].holders = holders
     _add_up(units)
-    return Snapshot(units, roots, {}, [], [], {u.code: u for u in units.values()}, {}, outline=True)
+    codes = {u.code: u for u in units.values()}
+    return Snapshot(units, roots, {}, [], [], codes, {}, outline=True, filled_counted=False)
+
+
+def _current(using):
+    return Assignment.objects.using(using).current().order_by()
+
+
+_filled_lock = threading.Lock()
+
+
+def _count_filled(snap, using):
+    """Each unit's positions that somebody holds, added to a kept outline once:
+    only a positions chart without vacancies asks (COUNT DISTINCT costs a sort)."""
+    with _filled_lock:
+        if snap.filled_counted:
+            return
+        rows = (
+            _current(using)
+            .values("position__department_id")
+            .annotate(filled=Count("position_id", distinct=True))
+            .values_list("position__department_id", "filled")
+        )
+        for pk, filled in rows:
+            if pk in snap.units:
+                snap.units[pk].filled_count = filled
+        snap.filled_counted = True
 
 
 class _Loader:
@@ -370,7 +396,20 @@ class ChartOptions:
 
     def query(self, **changes):
         """These options as a query string, with ``changes`` applied."""
-        values = {
+        values = self._parameters()
+        values.update(changes)
+        pairs = []
+        for name, value in values.items():
+            if value in (None, "", []) or value == _DEFAULT_QUERY.get(name):
+                continue
+            if isinstance(value, list):
+                pairs.extend((name, v) for v in value[:MAX_CODES])
+            else:
+                pairs.append((name, value))
+        return urlencode(pairs)
+
+    def _parameters(self):
+        return {
             "kind": self.kind,
             "root": self.root,
             "depth": self.depth,
@@ -384,22 +423,10 @@ class ChartOptions:
             "focus": self.focus,
             "start": self.start,
         }
-        values.update(changes)
-        defaults = ChartOptions()
-        pairs = []
-        for name, value in values.items():
-            attr = {"orient": "orientation", "open": "opened"}.get(name, name)
-            if value in (None, "", []) or value == _plain(getattr(defaults, attr, None)):
-                continue
-            if isinstance(value, list):
-                pairs.extend((name, v) for v in value[:MAX_CODES])
-            else:
-                pairs.append((name, value))
-        return urlencode(pairs)
 
 
-def _plain(value):
-    return int(value) if isinstance(value, bool) else value
+# The parameters at their defaults, left out of a URL (read once, not per box).
+_DEFAULT_QUERY = ChartOptions()._parameters()
 
 
 @dataclass
@@ -456,6 +483,7 @@ class _Builder:
         self.members_of = None  # an outline's loaded positions: {unit pk: [Post, ...]}
         self.heads = {}  # an outline's loaded heads: {unit pk: Post}
         self.loader = None  # an outline's reads (_Loader)
+        self.sketch = False  # boxes without words: which are drawn, nothing more
 
     # -- the tree to draw ------------------------------------------------------
 
@@ -597,6 +625,8 @@ class _Builder:
         return post.pk in self._filled
 
     def _unit_node(self, unit):
+        if self.sketch:
+            return ChartNode(UNIT, unit.code, unit.name)
         o = self.o
         details = []
         head = self.heads.get(unit.pk) if self.snap.outline else unit.head
@@ -866,10 +896,13 @@ def _build_from_outline(options, snap, base_url, max_boxes):
     """Twice: once on the outline to learn which units are drawn (their counts
     decide the tree), then with their heads and members loaded."""
     loader = _Loader("default")
+    if options.kind == "positions" and not options.vacancies:
+        _count_filled(snap, "default")
     first = _Builder(snap, options)
     first.loader = loader
     first.members_of = {}
-    built = _build(first, base_url)
+    first.sketch = True
+    built = _build(first, None)  # no page: no buttons to link
     drawn = [snap.unit_by_code[n.code].pk for n in built.chart.walk()]
     cap = first._member_cap() if options.kind == "positions" else 0
     built.boxes = sum(1 + min(first._member_count(snap.units[pk]), cap) for pk in drawn)
