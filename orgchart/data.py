@@ -6,6 +6,13 @@ keeps it in this process under the content generation (storage.generation):
 any write anywhere moves the generation, so a kept snapshot is never older
 than the data. A page then costs one query (the generation) however big the
 organisation is; what it draws is chosen in Python from the snapshot.
+The reporting chart and the exports use it.
+
+A first view after a write reads afresh, so the screen's charts of units and
+of positions do not read the whole organisation: ``outline()`` keeps the
+units with their staffing counted in SQL (three queries, kept the same way),
+the builder decides on it which units are drawn, and ``_Loader`` then reads
+only those units' heads and first positions (at most the screen's boxes).
 
 ``build_chart()`` turns a snapshot and ``ChartOptions`` into an
 ``orgchart.tree.Chart``: which nodes are open (the screen's box budget,

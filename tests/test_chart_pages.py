@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 
 from departments.models import Department
-from orgchart.data import CHILDREN_ON_SCREEN, SCREEN_BUDGET
-from positions.models import DottedLine, Position
+from orgchart.data import CHILDREN_ON_SCREEN, MEMBERS_ON_SCREEN, SCREEN_BUDGET
+from positions.models import Assignment, DottedLine, Employee, Position
 from tests.factories import shapes
 from tests.pages import soup
 
@@ -319,3 +319,31 @@ def test_a_single_top_with_many_full_units_keeps_the_positions_chart_near_the_bu
     assert len(boxes(page, "unit")) == 151
     assert len(boxes(page)) <= 3 * SCREEN_BUDGET  # not 6,151 boxes
     assert "more position" in page.select_one("svg.orgchart").get_text()  # "and 37 more positions"
+
+
+def test_the_positions_chart_without_vacancies_draws_the_first_filled_positions(client, employee):
+    units = shapes.units([("TOP", "集团", None), ("U", "销售部", "TOP")])
+    unit = units["U"]
+    head = Position.objects.create(code="U-HEAD", title="主管", department=unit, is_head=True)
+    posts = Position.objects.bulk_create(
+        [Position(code=f"P{k:02}", title=f"岗位{k}", department=unit) for k in range(50)]
+    )
+    staff = Employee.objects.bulk_create(
+        [Employee(employee_no=f"E{k:02}", name=f"员工{k}") for k in range(45)]
+    )
+    Assignment.objects.bulk_create(
+        [Assignment(employee=e, position=p) for e, p in zip(staff, posts, strict=False)]
+    )
+    client.force_login(employee)
+
+    page = soup(client.get("/chart/", {"kind": "positions", "vacancies": "0"}))
+    assert boxes(page, "position") == [f"P{k:02}" for k in range(MEMBERS_ON_SCREEN)]
+    words = page.select_one("svg.orgchart").get_text()
+    assert "and 5 more positions" in words  # P40–P44; the vacant ones are not counted
+    assert "Head: 主管" in words and "(vacant)" not in words
+
+    page = soup(client.get("/chart/", {"kind": "positions"}))
+    assert boxes(page, "position") == [head.code] + [f"P{k:02}" for k in range(39)]
+    words = page.select_one("svg.orgchart").get_text()
+    assert "and 11 more positions" in words
+    assert "Head: 主管 (vacant)" in words
