@@ -8,8 +8,9 @@ filled by bench.generate_org --shape (--positions, --duties: 20,000 and
 200,000); without, the one built before is reused. Then bench.page_timings
 --shape times every page at that shape's worst case, in a child process with
 the cache off (CACHE_BACKEND=dummy) and a new content generation before each
-request. The results go to --json (one line per page and shape), and tables
-in Markdown are printed: the median ms of each page on each shape against
+request (--pages chart: only the chart and its variants "chart: …"). The
+results go to --json (one line per page and shape), and tables in Markdown
+are printed: the median ms of each page on each shape against
 issue 13's targets, then queries and KB.
 """
 
@@ -112,6 +113,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--build", action="store_true", help="build the databases afresh")
     parser.add_argument("--json", default=str(OUT / "page_shapes.jsonl"))
+    parser.add_argument(
+        "--pages", nargs="+", help="only these pages and their variants (chart: chart, chart: …)"
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     if args.build:
@@ -132,6 +136,7 @@ def main():
             str(args.repeat),
             "--json",
             str(results),
+            *(["--pages", *args.pages] if args.pages else []),
         )
     rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
     timing, counts, missed = tables(rows)

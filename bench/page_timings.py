@@ -113,10 +113,15 @@ def main():
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--shape", choices=shapes.SHAPES, help="the shape generate_org built")
     parser.add_argument("--json", help="append one line per page to this file")
+    parser.add_argument(
+        "--pages", nargs="+", help="only these pages and their variants (chart: chart, chart: …)"
+    )
     args = parser.parse_args()
     client = Client()
     client.force_login(User.objects.get(username="bench"))
     pages = shapes.pages(shapes.picks(args.shape)) if args.shape else pick_pages()
+    if args.pages:
+        pages = [(n, url) for n, url in pages if n.split(":")[0] in args.pages]
     print(
         f"database: {connection.vendor}; shape {args.shape or 'classic'}; "
         f"{Position.objects.count()} positions; repeat {args.repeat}"

@@ -6,6 +6,13 @@ keeps it in this process under the content generation (storage.generation):
 any write anywhere moves the generation, so a kept snapshot is never older
 than the data. A page then costs one query (the generation) however big the
 organisation is; what it draws is chosen in Python from the snapshot.
+The reporting chart and the exports use it.
+
+A first view after a write reads afresh, so the screen's charts of units and
+of positions do not read the whole organisation: ``outline()`` keeps the
+units with their staffing counted in SQL (three queries, kept the same way),
+the builder decides on it which units are drawn, and ``_Loader`` then reads
+only those units' heads and first positions (at most the screen's boxes).
 
 ``build_chart()`` turns a snapshot and ``ChartOptions`` into an
 ``orgchart.tree.Chart``: which nodes are open (the screen's box budget,
@@ -13,11 +20,14 @@ organisation is; what it draws is chosen in Python from the snapshot.
 words, in the active language.
 """
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote, urlencode
 
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
@@ -50,6 +60,8 @@ class Unit:
     headcount: int = 0  # this unit and its sub-units
     holders: int = 0
     head: object = None
+    position_count: int = 0  # its own positions
+    filled_count: int = 0  # its own positions that somebody holds
 
     @property
     def label(self):
@@ -87,6 +99,10 @@ class Snapshot:
     dotted: list  # (from pk, to pk, label)
     unit_by_code: dict
     post_by_code: dict
+    # An outline (``outline()``) holds the units with their counts only: no
+    # positions, no heads; the builder loads those of the units it draws.
+    outline: bool = False
+    filled_counted: bool = True  # an outline's Unit.filled_count is read when first needed
 
 
 _kept = {}
@@ -169,11 +185,9 @@ def _read(using):
     for unit in units.values():
         unit.headcount = sum(p.headcount for p in unit.positions)
         unit.holders = sum(len(p.holders) for p in unit.positions)
-    for unit in reversed(list(units.values())):
-        parent = units.get(unit.parent)
-        if parent:
-            parent.headcount += unit.headcount
-            parent.holders += unit.holders
+        unit.position_count = len(unit.positions)
+        unit.filled_count = sum(1 for p in unit.positions if p.holders)
+    _add_up(units)
     return Snapshot(
         units,
         roots,
@@ -183,6 +197,191 @@ def _read(using):
         {u.code: u for u in units.values()},
         {p.code: p for p in posts.values()},
     )
+
+
+def _add_up(units):
+    """Staffing of each unit with its sub-units: own sums added upwards."""
+    for unit in reversed(list(units.values())):
+        parent = units.get(unit.parent)
+        if parent:
+            parent.headcount += unit.headcount
+            parent.holders += unit.holders
+
+
+_kept_outlines = {}
+
+
+def outline(using="default", number=_READ):
+    """The units with their staffing, kept per process under the content generation.
+
+    Three queries whatever the organisation's size: the units, then per unit
+    its positions' headcount and count, then its current holders and filled
+    positions (counted in SQL). What a screen draws of the positions is read
+    per request (``_Loader``): at most the budget's boxes.
+    """
+    if number is _READ:
+        number = generation.current(using)
+    key = (using, number, timezone.localdate())
+    if number is not None:
+        with _kept_lock:
+            found = _kept_outlines.get(using)
+        if found and found[0] == key:
+            return found[1]
+    snap = _read_outline(using)
+    if number is not None:
+        with _kept_lock:
+            _kept_outlines[using] = (key, snap)
+    return snap
+
+
+def _read_outline(using):
+    units = {}
+    active = Department.objects.using(using).active()
+    rows = active.order_by("tree_id", "lft").values_list("pk", "code", "name", "parent_id")
+    for pk, code, name, parent in rows:
+        units[pk] = Unit(pk, code, name, parent)
+    roots = []
+    for unit in units.values():
+        parent = units.get(unit.parent)
+        (parent.children if parent else roots).append(unit)
+    own = (
+        Position.objects.using(using)
+        .order_by()
+        .values("department_id")
+        .annotate(headcount=Sum("headcount"), count=Count("pk"))
+        .values_list("department_id", "headcount", "count")
+    )
+    for pk, headcount, count in own:
+        if pk not in units:
+            continue
+        units[pk].headcount = headcount or 0
+        units[pk].position_count = count
+    # Units not drawn (inactive) are skipped here rather than joined in SQL.
+    held = (
+        _current(using)
+        .values("position__department_id")
+        .annotate(holders=Count("pk"))
+        .values_list("position__department_id", "holders")
+    )
+    for pk, holders in held:
+        if pk in units:
+            units[pk].holders = holders
+    _add_up(units)
+    codes = {u.code: u for u in units.values()}
+    return Snapshot(units, roots, {}, [], [], codes, {}, outline=True, filled_counted=False)
+
+
+def _current(using):
+    return Assignment.objects.using(using).current().order_by()
+
+
+_filled_lock = threading.Lock()
+
+
+def _count_filled(snap, using):
+    """Each unit's positions that somebody holds, added to a kept outline once:
+    only a positions chart without vacancies asks (COUNT DISTINCT costs a sort)."""
+    with _filled_lock:
+        if snap.filled_counted:
+            return
+        rows = (
+            _current(using)
+            .values("position__department_id")
+            .annotate(filled=Count("position_id", distinct=True))
+            .values_list("position__department_id", "filled")
+        )
+        for pk, filled in rows:
+            if pk in snap.units:
+                snap.units[pk].filled_count = filled
+        snap.filled_counted = True
+
+
+class _Loader:
+    """The positions of the units a screen draws, read for one request.
+
+    Each unit's head (the first head in chart order), and in the positions
+    chart its first ``cap`` members (filled ones only without vacancies),
+    with their holders and the dotted lines between them: three queries,
+    at most the screen's boxes.
+    """
+
+    def __init__(self, using):
+        self.using = using
+        self._found = {}
+
+    def positions(self, unit_pks, cap, filled_only):
+        """{unit pk: [Post, ...]} in chart order, and the posts by pk."""
+        if not unit_pks:
+            return {}, {}
+        partition = [F("department_id")]
+        if filled_only:
+            partition.append(_held())
+        rows = (
+            Position.objects.using(self.using)
+            .filter(department_id__in=unit_pks)
+            .annotate(
+                nth=Window(
+                    RowNumber(),
+                    partition_by=partition,
+                    order_by=[F("is_head").desc(), F("code").asc()],
+                )
+            )
+            .filter(nth__lte=max(cap, 1))
+            .order_by("department_id", "-is_head", "code")
+            .values_list(
+                "pk", "code", "title", "department_id", "reports_to_id", "is_head", "headcount"
+            )
+        )
+        posts = {}
+        for pk, code, title, unit, reports_to, is_head, headcount in rows:
+            posts[pk] = Post(pk, code, title, unit, reports_to, is_head, headcount)
+        holders = (
+            Assignment.objects.using(self.using)
+            .current()
+            .filter(position_id__in=list(posts))
+            .order_by("position_id", "employee__employee_no")
+            .values_list(
+                "position_id", "employee__employee_no", "employee__name", "employee__photo"
+            )
+        )
+        for position, number, name, photo in holders:
+            posts[position].holders.append((number, name, photo or ""))
+        by_unit = {}
+        for post in posts.values():
+            by_unit.setdefault(post.unit, []).append(post)
+        return by_unit, posts
+
+    def dotted(self, pks):
+        if not pks:
+            return []
+        return list(
+            DottedLine.objects.using(self.using)
+            .filter(from_position_id__in=pks, to_position_id__in=pks)
+            .order_by("pk")
+            .values_list("from_position_id", "to_position_id", "label")
+        )
+
+    def find_post(self, q):
+        """The position a positions chart's search finds when no unit does:
+        the one whose code is ``q``, else the first in chart order whose title holds it."""
+        if q not in self._found:
+            row = (
+                Position.objects.using(self.using)
+                .filter(department__is_active=True)
+                .filter(Q(code=q) | Q(title__icontains=q))
+                .annotate(exact=Case(When(code=q, then=0), default=1))
+                .order_by("exact", "department__tree_id", "department__lft", "-is_head", "code")
+                .values_list(
+                    "pk", "code", "title", "department_id", "reports_to_id", "is_head", "headcount"
+                )
+                .first()
+            )
+            self._found[q] = Post(*row) if row else None
+        return self._found[q]
+
+
+def _held():
+    return Exists(Assignment.objects.current().filter(position=OuterRef("pk")))
 
 
 @dataclass
@@ -204,7 +403,20 @@ class ChartOptions:
 
     def query(self, **changes):
         """These options as a query string, with ``changes`` applied."""
-        values = {
+        values = self._parameters()
+        values.update(changes)
+        pairs = []
+        for name, value in values.items():
+            if value in (None, "", []) or value == _DEFAULT_QUERY.get(name):
+                continue
+            if isinstance(value, list):
+                pairs.extend((name, v) for v in value[:MAX_CODES])
+            else:
+                pairs.append((name, value))
+        return urlencode(pairs)
+
+    def _parameters(self):
+        return {
             "kind": self.kind,
             "root": self.root,
             "depth": self.depth,
@@ -218,22 +430,10 @@ class ChartOptions:
             "focus": self.focus,
             "start": self.start,
         }
-        values.update(changes)
-        defaults = ChartOptions()
-        pairs = []
-        for name, value in values.items():
-            attr = {"orient": "orientation", "open": "opened"}.get(name, name)
-            if value in (None, "", []) or value == _plain(getattr(defaults, attr, None)):
-                continue
-            if isinstance(value, list):
-                pairs.extend((name, v) for v in value[:MAX_CODES])
-            else:
-                pairs.append((name, value))
-        return urlencode(pairs)
 
 
-def _plain(value):
-    return int(value) if isinstance(value, bool) else value
+# The parameters at their defaults, left out of a URL (read once, not per box).
+_DEFAULT_QUERY = ChartOptions()._parameters()
 
 
 @dataclass
@@ -244,6 +444,7 @@ class Built:
     path: list = field(default_factory=list)  # the root's or focus's ancestors
     paging: tuple | None = None  # (first, last, of): the root's children on this page
     target: object = None  # the root or focus itself (a Unit or a Post), for the breadcrumb
+    boxes: int = 0  # boxes of the chart (counted before drawing when there are too many)
 
 
 def _staffing(headcount, holders, vacancies=True):
@@ -286,6 +487,10 @@ class _Builder:
         self.on_path = set()  # ids of the items on the way to a search hit or focus
         self.paging = None  # (first, last, of) children of the root on this page
         self.member_cap = None  # positions drawn inside a unit, when fewer than usual
+        self.members_of = None  # an outline's loaded positions: {unit pk: [Post, ...]}
+        self.heads = {}  # an outline's loaded heads: {unit pk: Post}
+        self.loader = None  # an outline's reads (_Loader)
+        self.sketch = False  # boxes without words: which are drawn, nothing more
 
     # -- the tree to draw ------------------------------------------------------
 
@@ -295,16 +500,24 @@ class _Builder:
         return item.children
 
     def _members(self, unit):
+        """The positions drawn inside ``unit`` (in an outline: those loaded, the first ones)."""
         if self.o.kind != "positions":
             return []
+        if self.members_of is not None:
+            return self.members_of.get(unit.pk, [])
         posts = unit.positions
         if not self.o.vacancies:
             posts = [p for p in posts if p.holders]
         return posts
 
+    def _member_count(self, unit):
+        if self.o.kind != "positions":
+            return 0
+        return unit.position_count if self.o.vacancies else unit.filled_count
+
     def _size(self, item):
         if self.o.kind == "positions":
-            return 1 + min(len(self._members(item)), self._member_cap())
+            return 1 + min(self._member_count(item), self._member_cap())
         return 1
 
     def _member_cap(self):
@@ -419,9 +632,11 @@ class _Builder:
         return post.pk in self._filled
 
     def _unit_node(self, unit):
+        if self.sketch:
+            return ChartNode(UNIT, unit.code, unit.name)
         o = self.o
         details = []
-        head = unit.head
+        head = self.heads.get(unit.pk) if self.snap.outline else unit.head
         if head is not None:
             if o.holders and head.holders:
                 details.append(_("Head: %(name)s") % {"name": _names(head.holders)})
@@ -441,8 +656,8 @@ class _Builder:
         cap = self._member_cap()
         for post in members[:cap]:
             node.members.append(self._post_member(post))
-        if len(members) > cap:
-            rest = len(members) - cap
+        if self._member_count(unit) > cap:
+            rest = self._member_count(unit) - cap
             node.more_members = ngettext(
                 "and %(count)s more position", "and %(count)s more positions", rest
             ) % {"count": rest}
@@ -463,7 +678,7 @@ class _Builder:
             href=_page("positions:detail", post.code),
             head=post.is_head,
             vacant=post.vacant,
-            highlight=self.highlight is post,
+            highlight=isinstance(self.highlight, Post) and self.highlight.pk == post.pk,
         )
 
     def _post_node(self, post):
@@ -538,6 +753,8 @@ class _Builder:
         for unit in snap.units.values():
             if folded in unit.name.casefold():
                 return unit
+        if self.o.kind == "positions" and snap.outline:
+            return self.loader.find_post(q)
         if self.o.kind == "positions":
             if q in snap.post_by_code:
                 return snap.post_by_code[q]
@@ -653,19 +870,66 @@ class _Builder:
         return links
 
 
-def build_chart(options, snap=None, base_url=None):
+def build_chart(options, snap=None, base_url=None, number=_READ, max_boxes=None):
     """A ``Built``: the chart for ``options``, what a search found, the root's path.
 
     ``base_url``: the page the chart is drawn on; its open/close buttons link
-    there. None for exports.
+    there. None for exports. Without ``snap``, a screen's chart of units or
+    of positions reads an outline and the positions of the units it draws
+    (``number``: the content generation, when the caller has read it);
+    the reporting chart and exports read the whole organisation.
+    ``max_boxes``: a chart of more boxes is not finished (``Built.boxes``
+    says how many it has; the caller draws something smaller instead).
     """
-    snap = snap if snap is not None else snapshot()
-    builder = _Builder(snap, options)
+    if snap is None:
+        if options.budget is not None and options.kind in ("units", "positions"):
+            return _build_from_outline(options, outline(number=number), base_url, max_boxes)
+        snap = snapshot(number=number)
+    built = _build(_Builder(snap, options), base_url)
+    built.boxes = built.chart.count_boxes()
+    return built
+
+
+def _build(builder, base_url):
     builder.base_url = base_url
     with paused_gc():
         built = builder.build()
     built.paging = builder.paging
-    built.chart.title = title(options.kind)
+    built.chart.title = title(builder.o.kind)
+    return built
+
+
+def _build_from_outline(options, snap, base_url, max_boxes):
+    """Twice: once on the outline to learn which units are drawn (their counts
+    decide the tree), then with their heads and members loaded."""
+    loader = _Loader("default")
+    if options.kind == "positions" and not options.vacancies:
+        _count_filled(snap, "default")
+    first = _Builder(snap, options)
+    first.loader = loader
+    first.members_of = {}
+    first.sketch = True
+    built = _build(first, None)  # no page: no buttons to link
+    drawn = [snap.unit_by_code[n.code].pk for n in built.chart.walk()]
+    cap = first._member_cap() if options.kind == "positions" else 0
+    built.boxes = sum(1 + min(first._member_count(snap.units[pk]), cap) for pk in drawn)
+    if max_boxes is not None and built.boxes > max_boxes:
+        return built
+    by_unit, posts = loader.positions(drawn, cap, filled_only=not options.vacancies)
+    second = _Builder(snap, options)
+    second.loader = loader
+    second.heads = {
+        pk: unit_posts[0] for pk, unit_posts in by_unit.items() if unit_posts[0].is_head
+    }
+    if options.kind == "positions":
+        second.members_of = {
+            pk: [p for p in unit_posts if p.holders or options.vacancies][:cap]
+            for pk, unit_posts in by_unit.items()
+        }
+        shown = [p.pk for unit_posts in second.members_of.values() for p in unit_posts]
+        second.snap = dataclasses.replace(snap, posts=posts, dotted=loader.dotted(shown))
+    built = _build(second, base_url)
+    built.boxes = built.chart.count_boxes()
     return built
 
 

@@ -50,23 +50,29 @@ def _chart_context(request, generation):
     else:
         error, status = first_error(form), 400
         options = ChartOptions()
-    built = build_chart(options, snapshot(number=generation), base_url=request.path)
+
+    def build():
+        return build_chart(
+            options, base_url=request.path, number=generation, max_boxes=SCREEN_MAX_BOXES
+        )
+
+    built = build()
     if built.missing_root:
         error, status = _missing(options), 404
         options.root = options.focus = ""
-        built = build_chart(options, snapshot(number=generation), base_url=request.path)
-    if options.depth is not None and built.chart.count_boxes() > SCREEN_MAX_BOXES:
+        built = build()
+    if options.depth is not None and built.boxes > SCREEN_MAX_BOXES:
         # Too much for a page: the first view instead, and a word about exports.
         error, status = (
             _(
                 "%(count)s boxes are too many to draw on screen (at most %(max)s): "
                 "showing the first levels. The export menu draws them all."
             )
-            % {"count": built.chart.count_boxes(), "max": SCREEN_MAX_BOXES},
+            % {"count": built.boxes, "max": SCREEN_MAX_BOXES},
             200,
         )
         options.depth = None
-        built = build_chart(options, snapshot(number=generation), base_url=request.path)
+        built = build()
     svg = drawing = None
     if built.chart.roots:
         drawing = lay_out(

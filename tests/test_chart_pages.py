@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 
 from departments.models import Department
-from orgchart.data import CHILDREN_ON_SCREEN, SCREEN_BUDGET
-from positions.models import DottedLine, Position
+from orgchart.data import CHILDREN_ON_SCREEN, MEMBERS_ON_SCREEN, SCREEN_BUDGET
+from positions.models import Assignment, DottedLine, Employee, Position
 from tests.factories import shapes
 from tests.pages import soup
 
@@ -114,8 +114,14 @@ def _same_queries(client, kind, django_assert_num_queries):
     # * the user's and their groups' permissions (the menu's document-control link)
     # On PostgreSQL the test's own transaction has written the organisation, so
     # the generation is NULL (nothing may be cached, storage/generation.py) and
-    # the four queries that read the organisation run on every request: 9.
-    expected = 9 if connection.vendor == "postgresql" else 5
+    # the organisation is read on every request:
+    # * reporting: units, positions, holders, dotted lines (the whole snapshot)
+    # * units: the outline's units, headcounts and holders; then the drawn
+    #   units' heads and their holders
+    # * positions: the same, the heads coming with the drawn units' first
+    #   positions, and the dotted lines between those
+    read = {"reporting": 4, "units": 5, "positions": 6}[kind]
+    expected = 5 + read if connection.vendor == "postgresql" else 5
     with django_assert_num_queries(expected):
         response = client.get("/chart/", {"kind": kind})
     assert response.status_code == 200
@@ -319,3 +325,31 @@ def test_a_single_top_with_many_full_units_keeps_the_positions_chart_near_the_bu
     assert len(boxes(page, "unit")) == 151
     assert len(boxes(page)) <= 3 * SCREEN_BUDGET  # not 6,151 boxes
     assert "more position" in page.select_one("svg.orgchart").get_text()  # "and 37 more positions"
+
+
+def test_the_positions_chart_without_vacancies_draws_the_first_filled_positions(client, employee):
+    units = shapes.units([("TOP", "集团", None), ("U", "销售部", "TOP")])
+    unit = units["U"]
+    head = Position.objects.create(code="U-HEAD", title="主管", department=unit, is_head=True)
+    posts = Position.objects.bulk_create(
+        [Position(code=f"P{k:02}", title=f"岗位{k}", department=unit) for k in range(50)]
+    )
+    staff = Employee.objects.bulk_create(
+        [Employee(employee_no=f"E{k:02}", name=f"员工{k}") for k in range(45)]
+    )
+    Assignment.objects.bulk_create(
+        [Assignment(employee=e, position=p) for e, p in zip(staff, posts, strict=False)]
+    )
+    client.force_login(employee)
+
+    page = soup(client.get("/chart/", {"kind": "positions", "vacancies": "0"}))
+    assert boxes(page, "position") == [f"P{k:02}" for k in range(MEMBERS_ON_SCREEN)]
+    words = page.select_one("svg.orgchart").get_text()
+    assert "and 5 more positions" in words  # P40–P44; the vacant ones are not counted
+    assert "Head: 主管" in words and "(vacant)" not in words
+
+    page = soup(client.get("/chart/", {"kind": "positions"}))
+    assert boxes(page, "position") == [head.code] + [f"P{k:02}" for k in range(39)]
+    words = page.select_one("svg.orgchart").get_text()
+    assert "and 11 more positions" in words
+    assert "Head: 主管 (vacant)" in words

@@ -35,16 +35,24 @@ SHAPES = ("wide", "chain", "one-boss", "random", "forms-kpis")
 # * the session, the user
 # * the user's own and their groups' permissions (the menu, edit links)
 # and those cached under it read the content generation too.
-CHART = 9  # + generation, units, positions, holders, dotted lines (orgchart.data.snapshot)
+# The reporting chart: + generation, units, positions, holders, dotted lines
+# (orgchart.data.snapshot, the whole organisation).
+REPORTING = 9
+# The units chart: + generation, units, their positions' headcount, their
+# holders (orgchart.data.outline), the drawn units' heads, the heads' holders.
+UNITS = 10
+# The positions chart: the same + the dotted lines between the drawn positions
+# (the drawn units' first positions come with their heads).
+POSITIONS = 11
 EXPECTED = {
-    "chart": CHART,
-    "chart: positions": CHART,
-    "chart: reporting": CHART,
-    "chart: from a unit": CHART,
-    "chart: a unit's positions": CHART,
-    "chart: reporting from a position": CHART,
-    "chart: find a unit": CHART,
-    "chart: all levels": CHART,
+    "chart": UNITS,
+    "chart: positions": POSITIONS,
+    "chart: reporting": REPORTING,
+    "chart: from a unit": UNITS,
+    "chart: a unit's positions": POSITIONS,
+    "chart: reporting from a position": REPORTING,
+    "chart: find a unit": UNITS,
+    "chart: all levels": UNITS,
     # + units per level, the units, their positions, their dotted lines
     "chart list": 8,
     # session, user, the unit, units per level, the units, positions, dotted lines
