@@ -24,6 +24,7 @@ from orgchart.layout import lay_out
 from orgchart.svg import render_svg
 from storage.fragments import cached
 from storage.generation import current as content_generation
+from storage.permissions import load_permissions
 
 SCREEN_MAX_BOXES = 5000  # a page drawing more is slow to send and to pan
 
@@ -129,6 +130,7 @@ def chart(request):
     # The generation is read first; the drawing is cached under it with the
     # query that chose it (storage.fragments), so it is never stale.
     generation = content_generation()
+    load_permissions(request.user, generation)  # the menu's checks, cached too
 
     def draw():
         status, context = _chart_context(request, generation)

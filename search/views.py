@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from search.search import COUNT_CAP, KIND_KEYS, MAX_QUERY, search
 from storage.fragments import cached
 from storage.generation import current as content_generation
+from storage.permissions import load_permissions
 
 
 def _page_number(value):
@@ -15,6 +16,7 @@ def search_view(request):
     # Results are cached under the generation with the query (storage.fragments):
     # a word found in 100,000 duties costs its search once per change, not per reader.
     generation = content_generation()
+    load_permissions(request.user, generation)  # the menu's checks, cached too
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
     only = request.GET.get("in", "")
     only = only if only in KIND_KEYS else ""

@@ -107,21 +107,22 @@ def test_the_page_costs_the_same_queries_whatever_the_size(
 
 def _same_queries(client, kind, django_assert_num_queries):
     client.get("/chart/", {"kind": kind})  # reads the organisation once for this generation
-    # Expect 5 queries:
+    # Expect 3 queries:
     # * the session
     # * the user
-    # * the content generation (the organisation is kept under it)
-    # * the user's and their groups' permissions (the menu's document-control link)
+    # * the content generation (the organisation, the drawing and the user's
+    #   permissions for the menu are kept under it)
     # On PostgreSQL the test's own transaction has written the organisation, so
     # the generation is NULL (nothing may be cached, storage/generation.py) and
-    # the organisation is read on every request:
+    # the organisation and the user's and their groups' permissions (2) are
+    # read on every request:
     # * reporting: units, positions, holders, dotted lines (the whole snapshot)
     # * units: the outline's units, headcounts and holders; then the drawn
     #   units' heads and their holders
     # * positions: the same, the heads coming with the drawn units' first
     #   positions, and the dotted lines between those
     read = {"reporting": 4, "units": 5, "positions": 6}[kind]
-    expected = 5 + read if connection.vendor == "postgresql" else 5
+    expected = 5 + read if connection.vendor == "postgresql" else 3
     with django_assert_num_queries(expected):
         response = client.get("/chart/", {"kind": kind})
     assert response.status_code == 200
@@ -253,8 +254,8 @@ def test_once_committed_the_organisation_is_read_once_per_generation(
     client.force_login(employee)
     for kind in ("units", "positions", "reporting"):
         client.get("/chart/", {"kind": kind})
-        # Expect 5 queries: session, user, generation, user and group permissions.
-        with django_assert_num_queries(5):
+        # Expect 3 queries: session, user, generation (permissions are kept under it).
+        with django_assert_num_queries(3):
             assert client.get("/chart/", {"kind": kind}).status_code == 200
     # A write moves the generation: the next page reads the organisation again.
     Department.objects.filter(code="R1").update(name="改名后的部门")
