@@ -178,14 +178,11 @@ def chart_export(request):
 def _export_in_background(request, source):
     """A page whose button queues the export; the job's page follows it to the file."""
     nonce = NonceForm(request.POST if request.method == "POST" else None)
+    # Only what the export form reads is kept, at most 50 values a field.
+    query = {key: source.getlist(key)[:50] for key in ExportForm.base_fields if key in source}
     if request.method == "POST" and nonce.is_valid():
-        query = {
-            key: source.getlist(key)[:50]
-            for key in source
-            if key not in ("nonce", "csrfmiddlewaretoken")
-        }
         return start_and_show(
             request, "chart-export", params={"query": query}, nonce=nonce.nonce_value()
         )
-    fields = [(key, value) for key in source for value in source.getlist(key)[:50]]
+    fields = [(key, value) for key, values in query.items() for value in values]
     return render(request, "orgchart/export_start.html", {"form": nonce, "fields": fields})
