@@ -112,27 +112,33 @@ _kept_lock = threading.Lock()
 _READ = object()
 
 
-def snapshot(using="default", number=_READ):
-    """The organisation now: kept per process under the content generation.
+def _kept_read(store, read, using, number):
+    """``read(using)``, kept per process in ``store`` under the content generation and the date.
 
-    ``number``: the generation, when the caller has just read it."""
+    ``number``: the generation, when the caller has just read it. Nothing is
+    kept without one (a write transaction is open)."""
     if number is _READ:
         number = generation.current(using)
     key = (using, number, timezone.localdate())
     if number is not None:
         with _kept_lock:
-            found = _kept.get(using)
+            found = store.get(using)
         if found and found[0] == key:
             return found[1]
-    snap = _read(using)
+    value = read(using)
     if number is not None:
         with _kept_lock:
-            _kept[using] = (key, snap)
-    return snap
+            store[using] = (key, value)
+    return value
 
 
-def _read(using):
-    """Four queries: units, positions, current holders, dotted lines."""
+def snapshot(using="default", number=_READ):
+    """The organisation now: kept per process under the content generation."""
+    return _kept_read(_kept, _read, using, number)
+
+
+def _read_units(using):
+    """The active units in tree order, with their children; and the top ones (one query)."""
     units = {}
     active = Department.objects.using(using).active()
     rows = active.order_by("tree_id", "lft").values_list("pk", "code", "name", "parent_id")
@@ -142,6 +148,12 @@ def _read(using):
     for unit in units.values():
         parent = units.get(unit.parent)
         (parent.children if parent else roots).append(unit)
+    return units, roots
+
+
+def _read(using):
+    """Four queries: units, positions, current holders, dotted lines."""
+    units, roots = _read_units(using)
     posts = {}
     rows = (
         Position.objects.using(using)
@@ -219,31 +231,11 @@ def outline(using="default", number=_READ):
     positions (counted in SQL). What a screen draws of the positions is read
     per request (``_Loader``): at most the budget's boxes.
     """
-    if number is _READ:
-        number = generation.current(using)
-    key = (using, number, timezone.localdate())
-    if number is not None:
-        with _kept_lock:
-            found = _kept_outlines.get(using)
-        if found and found[0] == key:
-            return found[1]
-    snap = _read_outline(using)
-    if number is not None:
-        with _kept_lock:
-            _kept_outlines[using] = (key, snap)
-    return snap
+    return _kept_read(_kept_outlines, _read_outline, using, number)
 
 
 def _read_outline(using):
-    units = {}
-    active = Department.objects.using(using).active()
-    rows = active.order_by("tree_id", "lft").values_list("pk", "code", "name", "parent_id")
-    for pk, code, name, parent in rows:
-        units[pk] = Unit(pk, code, name, parent)
-    roots = []
-    for unit in units.values():
-        parent = units.get(unit.parent)
-        (parent.children if parent else roots).append(unit)
+    units, roots = _read_units(using)
     own = (
         Position.objects.using(using)
         .order_by()
