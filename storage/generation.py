@@ -6,19 +6,30 @@ importer's bulk_create/bulk_update/COPY/raw SQL, django-import-export, the
 documents workflow, queryset.update() in commands, deletes. Signals miss most
 of these; database triggers do not.
 
-PostgreSQL: every write statement on a covered table runs a statement-level
-trigger that takes a *shared* transaction-scoped advisory lock and advances a
-sequence. Writers never wait for each other (shared locks do not conflict,
-and sequences are not transactional), so an HR editor's save never queues
-behind a long workbook import. A reader calls ``orgduties_generation()``,
-which reads the sequence first and then tries the *exclusive* form of the
-same lock: if any write transaction is still open, the lock is refused and
-the function returns NULL, and the page is neither read from nor written to
-the cache. Otherwise every writer whose number is below the value read has
-already committed, so the data the page reads next is at least as new as the
-value: an entry is never older than its key, and a later commit always moves
-the sequence past it. A request whose own transaction has written returns
-NULL too (what it would render might still be rolled back).
+PostgreSQL: the number moves when a writing transaction *commits*, so pages
+read while a long import holds its transaction open are still cached under
+the last committed number. Every write statement on a covered table runs a
+statement-level trigger that notes its transaction in
+``orgduties_generation_commits`` (one row per transaction, ON CONFLICT DO
+NOTHING). A deferred constraint trigger on that row runs once, at commit: it
+takes a *shared* transaction-scoped advisory lock, numbers the row from a
+sequence and prunes the rows numbered before it (SKIP LOCKED). Writers never
+wait for each other: shared locks do not conflict, sequences are not
+transactional, and no writer waits on a row another holds, so an HR editor's
+save never queues behind a long workbook import.
+
+A reader calls ``orgduties_generation()``: it reads the highest committed
+number first, then tries the *exclusive* form of the same lock. Refused, a
+writer is between numbering its row and its commit (a moment), and the
+function returns NULL: the page is neither read from nor written to the
+cache. Granted, every writer numbered at or below the value read has
+committed, and any writer numbered later takes a higher number, so the data
+the page reads next is at least as new as the value, and a later commit
+always moves the value past it. A request whose own transaction has written
+returns NULL too (what it would render might still be rolled back). Until
+storage 0003 the number moved at every write statement and the reader
+returned NULL while any write was open: pages were all first views during an
+import.
 
 SQLite admits one writer at a time anyway, so there one row in
 ``orgduties_generation`` holds the number and row-level triggers (SQLite has
@@ -45,8 +56,12 @@ SEQUENCE = "orgduties_generation_seq"
 FUNCTION = "orgduties_bump_generation"
 READER = "orgduties_generation"
 # pg_advisory locks with two int keys live apart from the one-bigint key of
-# departments.models.tree_lock; "ORGD", 1.
+# departments.models.tree_lock; "ORGD", 1 (held by writers until storage 0003).
 LOCK_KEYS = "1330792260, 1"
+# "ORGD", 2: held shared by a writer from numbering its commit to the commit.
+COMMIT_LOCK_KEYS = "1330792260, 2"
+COMMITS = "orgduties_generation_commits"
+COMMIT_FUNCTION = "orgduties_number_commit"
 COVERED_APPS = ("departments", "positions", "kpis", "documents")
 USER_TABLE = "auth_user"
 # Names are shown on pages; is_superuser and is_active decide permissions,
@@ -59,8 +74,8 @@ AUTH_TABLES = ["auth_user_groups", "auth_group_permissions", "auth_user_user_per
 def current(using="default"):
     """The generation now, or None when nothing may be cached.
 
-    None: a write transaction is open (PostgreSQL), this request's own
-    transaction has written (PostgreSQL), or the row is missing (SQLite).
+    None: a writer is committing at this moment (PostgreSQL), this request's
+    own transaction has written (PostgreSQL), or the row is missing (SQLite).
     """
     connection = connections[using]
     with connection.cursor() as cursor:
@@ -97,25 +112,82 @@ def create(schema_editor):
     execute = schema_editor.execute
     if schema_editor.connection.vendor == "postgresql":
         execute(f"CREATE SEQUENCE {SEQUENCE}")
-        execute(
-            f"CREATE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN PERFORM pg_advisory_xact_lock_shared({LOCK_KEYS}); "
-            f"PERFORM nextval('{SEQUENCE}'); RETURN NULL; END $$"
-        )
-        # The order matters: the sequence first, then the lock (see the module's docstring).
-        execute(
-            f"CREATE FUNCTION {READER}() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$ "  # noqa: S608
-            "DECLARE v bigint; BEGIN "
-            "IF pg_current_xact_id_if_assigned() IS NOT NULL THEN RETURN NULL; END IF; "
-            f"SELECT last_value INTO v FROM {SEQUENCE}; "
-            f"IF NOT pg_try_advisory_lock({LOCK_KEYS}) THEN RETURN NULL; END IF; "
-            f"PERFORM pg_advisory_unlock({LOCK_KEYS}); RETURN v; END $$"
-        )
+        _per_statement_functions(execute, "CREATE")
     else:
         execute(
             f"CREATE TABLE {TABLE} (id integer PRIMARY KEY CHECK (id = 1), value bigint NOT NULL)"
         )
         execute(f"INSERT INTO {TABLE} (id, value) VALUES (1, 1)")  # noqa: S608
+
+
+def _per_statement_functions(execute, verb):
+    """Storage 0001's functions: the number moves at every write statement.
+
+    The reader returns NULL while any write transaction is open.
+    """
+    execute(
+        f"{verb} FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN PERFORM pg_advisory_xact_lock_shared({LOCK_KEYS}); "
+        f"PERFORM nextval('{SEQUENCE}'); RETURN NULL; END $$"
+    )
+    # The order matters: the sequence first, then the lock (see the module's docstring).
+    execute(
+        f"{verb} FUNCTION {READER}() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$ "  # noqa: S608
+        "DECLARE v bigint; BEGIN "
+        "IF pg_current_xact_id_if_assigned() IS NOT NULL THEN RETURN NULL; END IF; "
+        f"SELECT last_value INTO v FROM {SEQUENCE}; "
+        f"IF NOT pg_try_advisory_lock({LOCK_KEYS}) THEN RETURN NULL; END IF; "
+        f"PERFORM pg_advisory_unlock({LOCK_KEYS}); RETURN v; END $$"
+    )
+
+
+def number_commits(schema_editor):
+    """PostgreSQL: move the number at commit rather than at each write (storage 0003)."""
+    execute = schema_editor.execute
+    # One row per writing transaction; seq is set at its commit.
+    execute(f"CREATE TABLE {COMMITS} (txid xid8 PRIMARY KEY, seq bigint)")
+    execute(f"CREATE INDEX {COMMITS}_seq ON {COMMITS} (seq)")
+    # Never empty: the number the database had, so cached keys only ever grow.
+    execute(
+        f"INSERT INTO {COMMITS} (txid, seq) "  # noqa: S608
+        f"VALUES (pg_current_xact_id(), nextval('{SEQUENCE}'))"
+    )
+    execute(
+        f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608
+        f"BEGIN INSERT INTO {COMMITS} (txid) VALUES (pg_current_xact_id()) "
+        "ON CONFLICT DO NOTHING; RETURN NULL; END $$"
+    )
+    execute(
+        f"CREATE FUNCTION {COMMIT_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608
+        "DECLARE n bigint; BEGIN "
+        f"PERFORM pg_advisory_xact_lock_shared({COMMIT_LOCK_KEYS}); "
+        f"n := nextval('{SEQUENCE}'); "
+        f"UPDATE {COMMITS} SET seq = n WHERE txid = NEW.txid; "
+        f"DELETE FROM {COMMITS} WHERE txid IN (SELECT txid FROM {COMMITS} "
+        "WHERE seq < n FOR UPDATE SKIP LOCKED); "
+        "RETURN NULL; END $$"
+    )
+    execute(
+        f"CREATE CONSTRAINT TRIGGER {COMMITS}_number AFTER INSERT ON {COMMITS} "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {COMMIT_FUNCTION}()"
+    )
+    # The order matters: the committed number first, then the lock (see the module's docstring).
+    execute(
+        f"CREATE OR REPLACE FUNCTION {READER}() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$ "  # noqa: S608
+        "DECLARE v bigint; BEGIN "
+        "IF pg_current_xact_id_if_assigned() IS NOT NULL THEN RETURN NULL; END IF; "
+        f"SELECT max(seq) INTO v FROM {COMMITS}; "
+        f"IF NOT pg_try_advisory_lock({COMMIT_LOCK_KEYS}) THEN RETURN NULL; END IF; "
+        f"PERFORM pg_advisory_unlock({COMMIT_LOCK_KEYS}); RETURN v; END $$"
+    )
+
+
+def unnumber_commits(schema_editor):
+    """Back to storage 0001's functions (storage 0003 reversed)."""
+    execute = schema_editor.execute
+    execute(f"DROP TABLE {COMMITS}")
+    execute(f"DROP FUNCTION {COMMIT_FUNCTION}()")
+    _per_statement_functions(execute, "CREATE OR REPLACE")
 
 
 def exists(connection):
@@ -133,6 +205,8 @@ def exists(connection):
 def drop(schema_editor):
     execute = schema_editor.execute
     if schema_editor.connection.vendor == "postgresql":
+        execute(f"DROP TABLE IF EXISTS {COMMITS}")
+        execute(f"DROP FUNCTION IF EXISTS {COMMIT_FUNCTION}()")
         execute(f"DROP FUNCTION {READER}()")
         execute(f"DROP FUNCTION {FUNCTION}()")
         execute(f"DROP SEQUENCE {SEQUENCE}")

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from browse.versions import ReaderRole
 from positions.models import Duty, Position
@@ -271,8 +272,6 @@ def test_user_names_bump_the_generation_but_logins_do_not(employee, client):
 
 
 def test_generation_is_read_before_the_position(hr_client, small_org):
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         hr_client.get(URL)
     sql = [q["sql"] for q in queries.captured_queries]
@@ -292,21 +291,31 @@ def _other_connection():
 
 
 @pytest.mark.postgres
-def test_an_open_write_blocks_no_editor_and_is_never_cached_stale(client, employee, small_org):
-    """A long import holds its transaction open: other editors still save, and
-    pages read meanwhile are not cached, so its commit shows at once."""
+def test_an_open_write_blocks_no_editor_and_pages_stay_cached_until_it_commits(
+    client, employee, small_org
+):
+    """A long import holds its transaction open: other editors still save, pages
+    read meanwhile come from the cache of the last committed state, and the
+    import's commit shows at once."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     client.force_login(employee)
     duty_pk = first_duty().pk
+    assert duty_texts(client.get(URL))[0].startswith("职责0-0-0")
+    committed = generation.current()
     other = _other_connection()
     try:
         with other.cursor() as cursor:  # psycopg2 opens a transaction and keeps it open
             cursor.execute(
                 "UPDATE positions_duty SET text = %s WHERE id = %s", ["导入中的职责", duty_pk]
             )
-        assert generation.current() is None  # a writer is open: nothing may be cached
-        # Another editor's save of an unrelated row does not wait for the open import.
+        # The open write does not move the number: pages are still served from the cache.
+        assert generation.current() == committed
+        with CaptureQueriesContext(connection) as cached:
+            assert duty_texts(client.get(URL))[0].startswith("职责0-0-0")
+        assert not any('"positions_duty"' in q["sql"] for q in cached.captured_queries)
+        # Another editor's save of an unrelated row does not wait for the open import,
+        # and its commit moves the number while the import is still open.
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 2000")
         try:
@@ -314,9 +323,35 @@ def test_an_open_write_blocks_no_editor_and_is_never_cached_stale(client, employ
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("SET statement_timeout = 0")
+        after_edit = generation.current()
+        assert after_edit not in (None, committed)
         assert duty_texts(client.get(URL))[0].startswith("职责0-0-0")  # not yet committed
         other.commit()
     finally:
         other.close()
+    assert generation.current() not in (None, after_edit)
     assert duty_texts(client.get(URL))[0].startswith("导入中的职责")
-    assert generation.current() is not None
+
+
+@pytest.mark.postgres
+def test_a_rolled_back_write_leaves_the_number_and_the_commits_are_pruned(employee, small_org):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    before = generation.current()
+    other = _other_connection()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("UPDATE positions_position SET title = title || '!'")
+        other.rollback()
+        assert generation.current() == before
+        for n in range(5):
+            with other.cursor() as cursor:
+                cursor.execute("UPDATE positions_position SET title = %s WHERE code = 'D0-P0'", [n])
+            other.commit()
+            assert generation.current() > before
+            before = generation.current()
+    finally:
+        other.close()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {generation.COMMITS}")  # noqa: S608
+        assert cursor.fetchone()[0] <= 2  # each commit prunes the ones numbered before it
