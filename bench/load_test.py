@@ -399,6 +399,8 @@ def main():
     parser.add_argument(
         "--background-import", metavar="FILE", help="import this workbook while the mix runs"
     )
+    parser.add_argument("--json", metavar="FILE", help="append one line per scenario to FILE")
+    parser.add_argument("--label", default="", help="written into each --json line")
     args = parser.parse_args()
     args.seconds = min(args.seconds, MAX_SECONDS)
     args.max_requests = min(args.max_requests, MAX_REQUESTS)
@@ -469,6 +471,13 @@ def main():
         f"{args.seconds:g} s per scenario{', warm cache' if args.warm else ''}"
         f"{', a workbook imported in the background during the mix' if background else ''}"
     )
+    if args.json:
+        with open(args.json, "a", encoding="utf-8") as out:
+            for name, r in rows:
+                line = {k: r[k] for k in ("requests", "rps", "p50", "p99", "errors")}
+                line |= {"label": args.label, "scenario": name, "warm": args.warm}
+                line |= {"servers": len(ports), "cache": args.cache or "default"}
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
     print()
     print("| scenario | requests | requests/s | p50 ms | p99 ms | errors |")
     print("| --- | --- | --- | --- | --- | --- |")
