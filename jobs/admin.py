@@ -44,6 +44,7 @@ class JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
         "finished_at",
         "result",
+        "retry_button",
     ]
     list_filter = ["status", KindFilter]
     search_fields = ["input_name", "owner__username", "result_name"]
@@ -114,6 +115,18 @@ class JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 '<a href="{}">{}</a>', reverse("jobs:download", args=[obj.pk]), obj.result_name
             )
         return obj.summary[:80]
+
+    @admin.display(description=gettext_lazy("retry"))
+    def retry_button(self, obj):
+        """A failed job's retry, in its row: the change list's own form (and CSRF token) posted to it."""
+        if obj.status != Status.FAILED:
+            return ""
+        return format_html(
+            '<button type="submit" class="button job-retry" formaction="{}" formmethod="post">'
+            "{}</button>",
+            reverse("jobs:retry", args=[obj.pk]),
+            _("Retry"),
+        )
 
     @admin.action(description=gettext_lazy("Retry the selected failed jobs"))
     def retry_failed(self, request, queryset):

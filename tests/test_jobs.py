@@ -197,6 +197,23 @@ def test_the_admin_lists_jobs_with_progress_and_retries_failed_ones(hr_client, h
     assert Job.objects.get(pk=running.pk).status == "running"
 
 
+def test_a_failed_job_has_a_retry_button_in_its_admin_row(hr_client, hr):
+    done, _ = start(hr, "workbook-check", upload=(xlsx(SMALL), "org.xlsx"))
+    run_jobs()
+    failed, _ = start(hr, "workbook-check", upload=(xlsx(SMALL), "again.xlsx"))
+    _abandon(failed)
+    page = _page(hr_client.get("/admin/jobs/job/"))
+    buttons = page.select("#changelist-form button.job-retry")
+    assert [b["formaction"] for b in buttons] == [f"/jobs/{failed.pk}/retry/"]
+    # The button posts the change list's own form (its CSRF token) to the retry.
+    form = page.select_one("#changelist-form")
+    token = form.select_one("input[name=csrfmiddlewaretoken]")["value"]
+    response = hr_client.post(buttons[0]["formaction"], {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Job.objects.get(pk=failed.pk).status == "queued"
+    assert Job.objects.get(pk=done.pk).status == "done"
+
+
 def test_the_job_speaks_its_owners_language(hr_client, hr):
     job, _ = start(hr, "workbook-check", upload=(b"not a workbook", "x.txt"), language="zh-hans")
     run_jobs()
