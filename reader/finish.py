@@ -17,7 +17,14 @@ from reader.model import (
     ParsedItem,
     ParsedSection,
 )
-from reader.patterns import AUTHORITY_WORDS, FORM, STRUCTURE_HEADING, clean_item_text, short_text
+from reader.patterns import (
+    AUTHORITY_WORDS,
+    FORM,
+    ROSTER_ENTRY,
+    STRUCTURE_HEADING,
+    clean_item_text,
+    short_text,
+)
 
 if TYPE_CHECKING:
     from reader.structure import Reader
@@ -34,6 +41,7 @@ def finish(document: ParsedDocument, reader: "Reader") -> ParsedDocument:
                     % {"title": section.title, "names": short_text(listed)}
                 )
                 block.sections.remove(section)
+    _drop_rosters(document, reader)
     _split_position_lists(document)
     for block in document.blocks:
         for section in block.sections:
@@ -104,6 +112,23 @@ def finish(document: ParsedDocument, reader: "Reader") -> ParsedDocument:
             )
     document.blocks = kept_blocks
     return document
+
+
+def _drop_rosters(document: ParsedDocument, reader: "Reader"):
+    """A numbered list of posts (人力资源部经理(1人) 、招聘专员(2人) …) is a roster, not duties."""
+    for block in document.blocks:
+        for section in list(block.sections):
+            if len(section.items) < 2:
+                continue
+            entries = [ROSTER_ENTRY.match(clean_item_text(i.text)) for i in section.items]
+            if not all(m and names.is_position_name(m.group("name")) for m in entries):
+                continue
+            listed = "、".join(clean_item_text(i.text) for i in section.items)
+            reader.warn(
+                _("Not read as duties (a roster of posts): %(names)s")
+                % {"names": short_text(listed)}
+            )
+            block.sections.remove(section)
 
 
 _NAMED_ITEM = re.compile(r"^([^:：,，。;；]{2,16})[:：]\s*(.+)$", re.S)

@@ -5,22 +5,35 @@ fields of a form (职位名称：…); ``HeadingsMixin`` is one part of
 ``reader.structure.Reader`` and uses its state.
 """
 
+import re
+
 from django.utils.translation import gettext as _
 
 from reader import names
 from reader.events import Event
 from reader.mode import Mode
 from reader.model import DEPARTMENT, POSITION, UNKNOWN
+from reader.patterns import CN_NUM
+
+_SECTION_NUMBER = re.compile(rf"^\s*(?:[{CN_NUM}]{{1,3}}\s*[、.．]|[(（][{CN_NUM}]{{1,3}}[)）])\s*")
 
 
 class HeadingsMixin:
     def _field(self, text: str) -> bool:
-        """职位名称：人力资源专员 / 所属部门：人力资源部 — a job-description form's fields."""
+        """职位名称：人力资源专员 / 所属部门：人力资源部 — a job-description form's fields.
+
+        A field numbered as a section (一、岗位名称：…) is a field all the same.
+        """
+        text = _SECTION_NUMBER.sub("", text, count=1)
         if match := names.POSITION_FIELD.match(text):
             value = match.group("value").strip()
             self._close()
             block = self.block
-            if block is not None and not block.name and not block.items:
+            if (
+                block is not None
+                and not block.items
+                and (not block.name or names.clean_name(block.name) == value)
+            ):
                 block.name, block.kind = value, POSITION
             else:
                 self._new_block(POSITION, value)

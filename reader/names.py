@@ -37,10 +37,16 @@ KEYWORD = re.compile(
 NAME_BEFORE = re.compile(rf"[^{_NAME_STOP}]{{0,24}}$")
 ENGLISH_HEADER = re.compile(
     r"(?i)(?:^(?:(?P<duties>(?:(?:key|main|primary|major|core|principal|essential|general|job"
-    r"|specific)\s+)?(?:responsibilities|duties|accountabilities))"
+    r"|specific)\s+)?(?:responsibilities|duties|accountabilities|tasks)"
+    r"|what\s+you\s*(?:will|'ll|’ll)\s+do|your\s+(?:main\s+|key\s+)?(?:responsibilities|duties)"
+    r"|the\s+role\s+(?:involves|includes)|responsibilities\s+include)"
     r"|(?P<requirements>(?:job\s+)?requirements|qualifications|skills(?:\s+and\s+experience)?"
-    r"|education\s+and\s+experience)"
-    r"|(?P<summary>(?:job\s+|position\s+|role\s+)?(?:summary|purpose|overview))"
+    r"|education\s+and\s+experience|experience\s+and\s+skills|about\s+you|person\s+specification"
+    r"|(?:essential|desirable)\s+(?:criteria|requirements|skills)|competencies"
+    r"|what\s+we\s*(?:are|'re|’re)\s+looking\s+for|who\s+you\s+are)"
+    r"|(?P<summary>(?:job\s+|position\s+|role\s+)?(?:summary|purpose|overview)"
+    r"|(?:main\s+|overall\s+)?purpose\s+of\s+the\s+(?:role|job|position|post)"
+    r"|about\s+the\s+(?:role|job|position)|(?:role|job)\s+(?:profile|overview))"
     r"|(?P<kpis>(?:key\s+)?performance\s+(?:indicators|measures|metrics|standards|targets)"
     r"|kpis?|(?:success|performance)\s+measures))"
     r"|\b(?:responsibilities|duties|functions)\s+of\s+(?:the\s+)?(?P<name>[a-z][a-z &/-]{1,60}?)"
@@ -49,12 +55,32 @@ ENGLISH_HEADER = re.compile(
 )
 REPORTS_TO = re.compile(
     r"(?:直接|直属|直屬)?上[级級](?:领导|領導)?\s*[:：]|直接上[级級]\s*[:：]?"
-    r"|(?i:\breport(?:s|ing)?\s+to\s*[:：])"
+    r"|(?i:\b(?:report(?:s|ing)?\s+to|reporting\s+line|line\s+manager)\s*[:：])"
 )
 DIRECT_REPORTS = re.compile(
     r"(?:直接|直属|直屬)?下[级級]\s*[:：]|直接下[级級]\s*[:：]?"
     r"|(?i:\bdirect\s+reports\s*[:：]|\bsupervises\s*[:：])"
 )
+# "will report to the Chief of Staff", "Reporting to the Director of Finance, …": the
+# reporting line written in a sentence of an English job description.
+_TITLE_WORD = r"[A-Z][\w'’/-]*"
+PROSE_REPORTS_TO = re.compile(
+    r"\b(?i:report(?:s|ing)?)\s+(?:(?i:directly|administratively|functionally)\s+)?(?i:to)\s+"
+    r"(?:(?i:the|our|a|an)\s+)?"
+    rf"(?:(?P<name>{_TITLE_WORD}(?:\s+(?:(?:of|and|for|the|&)\s+)*{_TITLE_WORD})*)"
+    r"|(?P<lower>[a-z][a-z &/-]{1,40}?\b(?:manager|director|officer|head|lead|chief|president"
+    r"|supervisor|coordinator|partner|secretary)))\b"
+)
+
+
+def prose_reports_to(text: str) -> str:
+    """The position a sentence says this one reports to (English only), or ''."""
+    match = PROSE_REPORTS_TO.search(text)
+    if not match:
+        return ""
+    return (match.group("name") or match.group("lower") or "").strip()
+
+
 # Fields of a job-description form: 职位名称：人力资源专员, 所属部门：人力资源部.
 POSITION_FIELD = re.compile(
     r"(?i)^(?:职位名称|岗位名称|職位名稱|崗位名稱|职务名称|職務名稱|job\s+title|position\s+title"
@@ -109,6 +135,32 @@ POSITION_SUFFIX = (
     "supervisor",
     "executive",
     "head",
+    "coordinator",
+    "analyst",
+    "administrator",
+    "advisor",
+    "adviser",
+    "consultant",
+    "associate",
+    "technician",
+    "controller",
+    "planner",
+    "auditor",
+    "buyer",
+    "lead",
+    "chief",
+    "secretary",
+    "receptionist",
+    "partner",
+    "developer",
+    "designer",
+    "inspector",
+    "trainer",
+    "recruiter",
+    "cashier",
+    "operator",
+    "president",
+    "counsel",
 )
 UNIT_SUFFIX = (
     "部",
@@ -147,9 +199,16 @@ def clean_name(name: str) -> str:
     return _NAME_TRIM.sub("", name.strip()).strip()
 
 
+def _too_long(text: str, limit: int) -> bool:
+    """Chinese names are counted in characters, English ones in words (Senior Operations Coordinator)."""
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return len(text) > limit
+    return len(text) > 60 or len(text.split()) > 6
+
+
 def is_position_name(text: str) -> bool:
     text = text.strip()
-    if not text or len(text) > 16 or _SENTENCE_PUNCT.search(text):
+    if not text or _too_long(text, 16) or _SENTENCE_PUNCT.search(text):
         return False
     return text.lower().endswith(POSITION_SUFFIX)
 

@@ -46,6 +46,14 @@ AUTHORITY_WORDS = re.compile(
 # 组织架构 / 人员配备: lists of units and positions, not duties.
 STRUCTURE_HEADING = re.compile(
     r"组织架构|组织结构|组织机构|組織架構|組織結構|人员配备|人員配備|人员装备|人員裝備|人员配置|人員配置"
+    # A roster of the unit's posts: 岗位设置及编制, 定岗定编, 人员编制.
+    r"|(?:岗位|崗位|人员|人員)(?:设置|設置)?(?:及|与|與|和)?(?:编制|編制|定员|定員)|定岗定编|定崗定編"
+    r"|(?:部门|部門)(?:编制|編制)"
+)
+# A post in a roster: 招聘专员(2人), 检验员 6, 行政专员×2.
+ROSTER_ENTRY = re.compile(
+    r"^(?P<name>[^\d()（）:：,，;；。]{2,16}?)\s*"
+    r"(?:[(（]?\s*\d{1,3}\s*(?:人|名|个|個)?\s*[)）]?|[×xX*]\s*\d{1,3}(?:\s*(?:人|名))?)?$"
 )
 COMMENTARY = re.compile(r"(?:这只是|這只是|以上只是|以上是|综上所述|綜上所述)")
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from reader import names
 from reader.files import DocumentError, Paragraph, Table, check_size, read_file
 from reader.finish import finish
+from reader.glued import separate_bare_line_numbers, separate_bare_numbers, split_glued_fields
 from reader.model import ParsedDocument
 from reader.structure import Reader
 from reader.text import (
@@ -12,6 +13,7 @@ from reader.text import (
     drop_repeated_titles,
     find_tables,
     inline_noise,
+    join_dangling_lists,
     join_page_breaks,
     normalize,
 )
@@ -26,7 +28,11 @@ def _prepare_lines(lines: list[str], warnings: list[str]) -> list:
     warnings.extend(dropped)
     lines, joined = join_page_breaks(lines)
     warnings.extend(joined)
+    lines, joined = join_dangling_lists(lines)
+    warnings.extend(joined)
     lines = [inline_noise(line, warnings) for line in lines]
+    lines = [separate_bare_numbers(part) for line in lines for part in split_glued_fields(line)]
+    lines = separate_bare_line_numbers(lines)
     lines, repeated = drop_repeated_titles(lines, _is_title)
     warnings.extend(repeated)
     return find_tables(lines)

@@ -39,6 +39,7 @@ from reader.patterns import (
     COMMENTARY,
     ROW_NUMBER,
     STOP_WORDS,
+    STRUCTURE_HEADING,
     clean_item_text,
     heading_text,
     position_title,
@@ -74,6 +75,8 @@ class Reader(HeadingsMixin, MarksMixin, TablesMixin):
         self.items_in_line = 0
         self.names_cache = None
         self.sibling_positions = False
+        # A reporting line read from a sentence before any block began.
+        self.prose_reports = ""
         # After “岗位职责：” lines without numbers are the duties, one a line or a clause.
         self.colon_header = False
         self.unnumbered: list[str] = []
@@ -113,6 +116,8 @@ class Reader(HeadingsMixin, MarksMixin, TablesMixin):
         self._flush_unnumbered(keep=True)
         self._close_row()
         block = ParsedBlock(kind=kind, name=name)
+        if self.prose_reports and kind != DEPARTMENT:
+            block.reports_to, self.prose_reports = self.prose_reports, ""
         self.document.blocks.append(block)
         self.block = block
         if number is not None:
@@ -191,6 +196,7 @@ class Reader(HeadingsMixin, MarksMixin, TablesMixin):
         """Finish the current target (a heading becomes a position block here)."""
         target, self.target = self.target, None
         if self.lead.strip():
+            self._prose_reports_to(self.lead)
             self.warn(
                 _("Ignored text that is not a numbered item: %(text)s")
                 % {"text": short_text(self.lead)}
@@ -225,12 +231,28 @@ class Reader(HeadingsMixin, MarksMixin, TablesMixin):
             )
         elif kind == "summary":
             text = tidy("".join(target[1]))
+            self._prose_reports_to(text)
             if text:
-                self.block.summary = "\n".join(filter(None, [self.block.summary, text]))
+                before = self.block.summary
+                # A hard-wrapped English sentence goes on: “…keep the” + “office's projects…”.
+                wrapped = before and re.search(r"[A-Za-z,]$", before) and re.match(r"[a-z]", text)
+                self.block.summary = (
+                    f"{before} {text}" if wrapped else "\n".join(filter(None, [before, text]))
+                )
         elif kind == "requirement":
             text = clean_item_text("".join(target[1]))
             if text:
                 self.block.requirements.append(text)
+
+    def _prose_reports_to(self, text: str):
+        """“… will report to the Chief of Staff …”: the reporting line, unless a field gave it."""
+        name = names.prose_reports_to(text)
+        if not name:
+            return
+        if self.block is None:
+            self.prose_reports = self.prose_reports or name
+        elif self.block.reports_to is None and self.block.kind != DEPARTMENT:
+            self.block.reports_to = name
 
     # -- reading ------------------------------------------------------------
 
@@ -358,7 +380,9 @@ class Reader(HeadingsMixin, MarksMixin, TablesMixin):
                 self._ensure_section().items.append(item)
                 self.target = ("item", item, [stripped])
                 return
-            heading_line = stripped.endswith((":", "：")) and names.is_heading(stripped[:-1])
+            heading_line = (stripped.endswith((":", "：")) and names.is_heading(stripped[:-1])) or (
+                names.is_heading(stripped) and STRUCTURE_HEADING.search(stripped) is not None
+            )
             if (
                 self.target
                 and self.target[0] == "item"

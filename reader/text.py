@@ -45,8 +45,13 @@ def normalize(text: str) -> tuple[str, list[str]]:
     return text, warnings
 
 
+# 盘点, + 确保…: a line wrapped after an ASCII comma in Chinese text.
+_CJK_COMMA_WRAP = re.compile(rf"(?<=[{CJK}][,;:])[ \u3000]*\n\s*(?=[{CJK}])")
+
+
 def tidy(text: str) -> str:
     """Inner whitespace of an item: wrap artefacts between Chinese characters go, others shrink."""
+    text = _CJK_COMMA_WRAP.sub("", text)
     text = _CJK_SPACE.sub("", text)
     return re.sub(r"[ \t\n]+", " ", re.sub(r"\s*\n\s*", "\n", text)).strip()
 
@@ -208,6 +213,41 @@ def join_page_breaks(lines: list[str]) -> tuple[list[str], list[str]]:
             joined.append("")
         joined.extend(texts)
     return joined, warnings
+
+
+_DANGLING = re.compile(r"[、,，]\s*$")
+
+
+def join_dangling_lists(lines: list[str]) -> tuple[list[str], list[str]]:
+    """A page marker inside a list of words: ``…盘点与核算货币资金、`` + ``2、存货,提交…``.
+
+    A line that ends with 、 or a comma has not ended: no item, heading or
+    sentence stops there. When the next line (blank lines between) opens with
+    ``N、``, that number is the page marker of a document-sharing site, and
+    the text after it continues the cut line.
+    """
+    out: list[str] = []
+    warnings: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        out.append(line)
+        index += 1
+        if not _DANGLING.search(line) or not line.strip():
+            continue
+        probe = index
+        while probe < len(lines) and not lines[probe].strip():
+            probe += 1
+        match = _PAGE_MARK.match(lines[probe]) if probe < len(lines) else None
+        if match is None or int(match.group(1)) < 2:
+            continue
+        out[-1] = line.rstrip() + lines[probe][match.end() :].lstrip()
+        warnings.append(
+            _("Removed the page-break marker %(mark)s and rejoined the text.")
+            % {"mark": match.group().strip()}
+        )
+        index = probe + 1
+    return out, warnings
 
 
 _INLINE_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})\s*[.．、]")
