@@ -175,6 +175,16 @@ What we are looking for
 Experience of developing policy in a public sector setting.
 """
 
+ONE_LINE_FORM = """\
+岗位名称行政专员所属部门行政部直接上级行政经理工作概要负责公司日常行政事务工作内容1负责办公用品采购与发放;2负责公司会议的组织安排;3负责来访客人的接待任职资格1大专以上学历;2两年以上行政工作经验考核指标1办公用品采购及时率100%;2会议安排差错次数为0
+"""
+
+TRADITIONAL_FORM = """\
+採購專員職位說明書
+崗位名稱採購專員職位編碼CG02003所屬部門採購部直接上級採購經理直接下級無
+工作內容1負責供應商的開發與評估;2編製月度採購計劃,填寫《採購申請單》;3跟蹤訂單交期,處理到貨異常
+"""
+
 
 def test_items_numbered_without_a_separator_in_one_paragraph():
     document = _read(RUN_TOGETHER)
@@ -313,3 +323,29 @@ def test_reporting_in_prose_without_a_title_case_name():
     [block] = _read(text).blocks
     assert (block.name, block.reports_to) == ("Payroll Officer", "finance director")
     assert len(block.items) == 2
+
+
+def test_a_whole_form_in_one_line():
+    document = _read(ONE_LINE_FORM)
+    [block] = document.blocks
+    assert (block.name, block.reports_to) == ("行政专员", "行政经理")
+    assert block.summary == "负责公司日常行政事务"
+    assert _items(block) == [
+        "负责办公用品采购与发放",
+        "负责公司会议的组织安排",
+        "负责来访客人的接待",
+        "办公用品采购及时率100%",
+        "会议安排差错次数为0",
+    ]
+    assert block.requirements == ["大专以上学历", "两年以上行政工作经验"]
+    assert [k.target for k in block.items[3].kpis] == [100]
+    assert _warned(document, "行政部")
+
+
+def test_glued_cells_in_traditional_characters():
+    document = _read(TRADITIONAL_FORM)
+    [block] = document.blocks
+    assert (block.name, block.reports_to, block.direct_reports) == ("採購專員", "採購經理", [])
+    assert _items(block)[1] == "編製月度採購計劃,填寫《採購申請單》"
+    assert block.items[1].forms == ["採購申請單"]
+    assert _warned(document, "CG02003", "採購部")
