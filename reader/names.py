@@ -38,6 +38,7 @@ NAME_BEFORE = re.compile(rf"[^{_NAME_STOP}]{{0,24}}$")
 ENGLISH_HEADER = re.compile(
     r"(?i)(?:^(?:(?P<duties>(?:(?:key|main|primary|major|core|principal|essential|general|job"
     r"|specific)\s+)?(?:responsibilities|duties|accountabilities|tasks)"
+    r"(?:\s+(?:and|&)\s+(?:responsibilities|duties|accountabilities|tasks))?"
     r"|what\s+you\s*(?:will|'ll|’ll)\s+do|your\s+(?:main\s+|key\s+)?(?:responsibilities|duties)"
     r"|the\s+role\s+(?:involves|includes)|responsibilities\s+include)"
     r"|(?P<requirements>(?:job\s+)?requirements|qualifications|skills(?:\s+and\s+experience)?"
@@ -55,11 +56,12 @@ ENGLISH_HEADER = re.compile(
 )
 REPORTS_TO = re.compile(
     r"(?:直接|直属|直屬)?上[级級](?:领导|領導)?\s*[:：]|直接上[级級]\s*[:：]?"
-    r"|(?i:\b(?:report(?:s|ing)?\s+to|reporting\s+line|line\s+manager)\s*[:：])"
+    r"|(?i:\b(?:report(?:s|ing)?\s+to|reporting\s+line|line\s+manager|responsible\s+to"
+    r"|accountable\s+to)\s*[:：])"
 )
 DIRECT_REPORTS = re.compile(
     r"(?:直接|直属|直屬)?下[级級]\s*[:：]|直接下[级級]\s*[:：]?"
-    r"|(?i:\bdirect\s+reports\s*[:：]|\bsupervises\s*[:：])"
+    r"|(?i:\b(?:direct\s+reports|supervises|manages|responsible\s+for)\s*[:：])"
 )
 # "will report to the Chief of Staff", "Reporting to the Director of Finance, …": the
 # reporting line written in a sentence of an English job description.

@@ -185,6 +185,24 @@ TRADITIONAL_FORM = """\
 工作內容1負責供應商的開發與評估;2編製月度採購計劃,填寫《採購申請單》;3跟蹤訂單交期,處理到貨異常
 """
 
+UK_STYLE = """\
+JOB DESCRIPTION
+
+Job title: Facilities Manager
+Responsible to: Chief Operating Officer
+Responsible for: Facilities Assistant, Cleaning Supervisor
+
+Main purpose of the job
+To make sure the buildings are safe, clean and fit for purpose.
+
+Main duties and responsibilities
+1. Plan and manage the planned preventive maintenance programme for all
+   sites, keeping the asset register up to date.
+2. Manage contractors, including tendering, induction and performance
+   review.
+3. Act as the first point of contact for health and safety incidents.
+"""
+
 
 def test_items_numbered_without_a_separator_in_one_paragraph():
     document = _read(RUN_TOGETHER)
@@ -349,3 +367,16 @@ def test_glued_cells_in_traditional_characters():
     assert _items(block)[1] == "編製月度採購計劃,填寫《採購申請單》"
     assert block.items[1].forms == ["採購申請單"]
     assert _warned(document, "CG02003", "採購部")
+
+
+def test_responsible_to_and_for_and_a_two_word_duties_heading():
+    [block] = _read(UK_STYLE).blocks
+    assert (block.name, block.reports_to) == ("Facilities Manager", "Chief Operating Officer")
+    assert block.direct_reports == ["Facilities Assistant", "Cleaning Supervisor"]
+    assert block.summary == "To make sure the buildings are safe, clean and fit for purpose."
+    assert _items(block) == [
+        "Plan and manage the planned preventive maintenance programme for all sites, keeping "
+        "the asset register up to date",
+        "Manage contractors, including tendering, induction and performance review",
+        "Act as the first point of contact for health and safety incidents",
+    ]
