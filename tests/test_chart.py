@@ -200,8 +200,7 @@ def test_a_unit_with_many_positions_shows_the_first_and_links_to_all(
 ):
     monkeypatch.setattr("browse.views.departments.CHART_POSITIONS_SHOWN", 2)
     Position.objects.bulk_create(
-        Position(code=f"SALES-{n}", title=f"销售专员{n}", department=org["sales"])
-        for n in range(3)
+        Position(code=f"SALES-{n}", title=f"销售专员{n}", department=org["sales"]) for n in range(3)
     )
     client.force_login(employee)
     page = soup(client.get("/chart/list/"))
