@@ -64,10 +64,10 @@ def test_chart_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=size, positions=3, duties=1)
     # Expect 8 queries:
     # * session, user
-    # * units per level (to choose how many levels fit)
-    # * the units of those levels
-    # * their positions with holder counts
-    # * dotted lines touching them
+    # * the units ranked among their siblings (to choose how many levels fit)
+    # * the first positions of those shown, with their units' counts
+    # * those positions' holders
+    # * the dotted lines out of them
     # * the user's own and group permissions (for edit links)
     with django_assert_num_queries(8):
         hr_client.get("/chart/list/")
@@ -107,10 +107,10 @@ def test_subtree_query_count_is_fixed(hr_client, size, django_assert_num_queries
     # Expect 9 queries:
     # * session, user
     # * the unit opened
-    # * units per level below it (to choose how many levels fit)
-    # * the units of those levels
-    # * their positions with holder counts
-    # * dotted lines touching them
+    # * the units below it ranked among their siblings (to choose how many levels fit)
+    # * the first positions of those shown, with their units' counts
+    # * those positions' holders
+    # * the dotted lines out of them
     # * the user's own and group permissions (for edit links)
     with django_assert_num_queries(9):
         hr_client.get("/chart/subtree/CO/")
