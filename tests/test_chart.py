@@ -240,3 +240,21 @@ def test_a_wide_and_deep_organisation_renders_a_bounded_list(hr_client):
     assert texts(page, ".unit-name").count("组") == CHART_CHILDREN_SHOWN
     assert "小组" not in texts(page, ".unit-name")
     assert len(page.select("details.more[data-subtree]:not(.next-units)")) == CHART_CHILDREN_SHOWN
+
+
+def test_links_of_a_unit_with_an_unusual_code_work(hr_client, org, monkeypatch):
+    monkeypatch.setattr("browse.views.departments.CHART_UNIT_BUDGET", 2)
+    team = Department.objects.create(code="R&D 研发+1", name="研发组", parent=org["sales"])
+    Department.objects.create(code="SUB", name="上海小组", parent=team)
+    Position.objects.create(code="P&1 甲", title="研发员", department=org["sales"])
+    page = soup(hr_client.get("/chart/list/?root=SALES"))
+    unit = _unit(page, "研发组")
+    assert unit.select_one(".unit-name")["href"] == reverse("departments:detail", args=[team.code])
+    [box] = [b for b in page.select("a.pos-box") if "研发员" in b.get_text()]
+    assert box["href"] == reverse("positions:detail", args=["P&1 甲"])
+    more = unit.select_one(":scope > details.more")
+    assert more["data-subtree"] == reverse("departments:subtree", args=[team.code])
+    assert texts(soup(hr_client.get(more["data-subtree"])), ".unit-name") == ["上海小组"]
+    rooted = soup(hr_client.get(more.select_one("a.subtree-link")["href"]))
+    assert texts(rooted, ".chart .unit-name") == ["研发组", "上海小组"]
+    assert hr_client.get(unit.select_one(".unit-name")["href"]).status_code == 200

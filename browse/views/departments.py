@@ -107,7 +107,7 @@ def _chart_units(root=None, page=1):
     units = _chart_levels(rows, base_level, minimum=2 if root else 1)
     last_level = max((u.level for u in units), default=base_level)
     positions = (
-        Position.objects.filter(department__in=[u.pk for u in units])
+        Position.objects.filter(department_id__in=[u.pk for u in units])
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -126,7 +126,7 @@ def _chart_units(root=None, page=1):
     # would be counted for every position of the units (2,000 of one).
     holders = dict(
         Assignment.objects.current()
-        .filter(position__in=list(by_position))
+        .filter(position_id__in=list(by_position))
         .values_list("position")
         .annotate(n=Count("pk"))
         .order_by()
@@ -146,7 +146,7 @@ def _chart_units(root=None, page=1):
     # positions to hash them.
     far = Position.objects.filter(pk=OuterRef("to_position_id")).order_by()
     lines = (
-        DottedLine.objects.filter(from_position__in=list(by_position))
+        DottedLine.objects.filter(from_position_id__in=list(by_position))
         .annotate(
             to_code=Subquery(far.values("code")[:1]), to_title=Subquery(far.values("title")[:1])
         )
@@ -157,9 +157,12 @@ def _chart_units(root=None, page=1):
         line.url = position_url(line.to_code)
         by_position[line.from_position_id].dotted_out.append(line)
     by_unit = {u.pk: u for u in units}
-    unit_url = _url_maker("departments:detail")
+    unit_url, subtree_url = _url_maker("departments:detail"), _url_maker("departments:subtree")
+    list_url = reverse("chart-list")
     for unit in units:
         unit.url = unit_url(unit.code)
+        unit.subtree_url = subtree_url(unit.code)
+        unit.list_url = f"{list_url}?root={quote(unit.code, safe='/')}"
         unit.chart_positions = []
         unit.position_total = 0
         unit.has_more = unit.rght - unit.lft > 1 and unit.level == last_level
