@@ -5,7 +5,7 @@ from django.test import Client
 
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
-from positions.models import Assignment, Employee
+from positions.models import Assignment, Duty, Employee, Position
 from tests.factories import grow_org
 from tests.pages import soup, texts
 
@@ -75,7 +75,7 @@ def test_unknown_department_is_404(client, employee, db):
 @pytest.mark.parametrize("size", [4, 20])
 def test_department_page_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=size, positions=size, duties=3)
-    # Expect 18 queries on a first view of D2 (which has a sub-unit, D3):
+    # Expect 19 queries on a first view of D2 (which has a sub-unit, D3):
     # * session, user
     # * the content generation (the body is cached under it, storage.fragments)
     # * the user's own and group permissions (for edit links)
@@ -83,15 +83,16 @@ def test_department_page_query_count_is_fixed(hr_client, size, django_assert_num
     # * its functions, and their KPIs
     # * how many positions, a page of them with holder counts, their holders
     # * how many sub-units, a page of them with their own position counts
-    # * how many KPIs of its duties, positions and functions, and the first
+    # * the first KPIs of its functions and of the page's positions (ordered
+    #   and cut by the database), how many there are, their rows
     # * how many forms it owns or its duties use, and the first
     # * its ancestors (breadcrumb)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         first = hr_client.get("/departments/D2/")
     # Then the body comes from the cache: session, user, generation, and the
     # permissions, which are cached under the generation too. (On PostgreSQL
-    # the test's own uncommitted writes turn the cache off: all 18 again.)
-    with django_assert_num_queries(18 if connection.vendor == "postgresql" else 3):
+    # the test's own uncommitted writes turn the cache off: all 19 again.)
+    with django_assert_num_queries(19 if connection.vendor == "postgresql" else 3):
         again = hr_client.get("/departments/D2/")
     main = [soup(r).select_one("main").decode() for r in (first, again)]
     assert main[0] == main[1]  # the same page (the header's CSRF tokens differ)
@@ -154,3 +155,44 @@ def test_the_cached_department_page_is_never_stale(hr_client, employee):
     # HR editors and employees get their own cached bodies: only editors see the admin link.
     assert soup(hr_client.get("/departments/D0/")).select(".edit-link")
     assert not soup(client.get("/departments/D0/")).select(".edit-link")
+
+
+def test_the_first_kpis_are_the_functions_then_by_position_code_duties_before_own(
+    client, employee, org, monkeypatch
+):
+    sales = org["sales"]
+    # Codes whose order differs by collation: "B…" before "a…" by code point.
+    later = Position.objects.create(code="a-2", title="后岗位", department=sales)
+    first = Position.objects.create(code="B-1", title="前岗位", department=sales)
+    Kpi.objects.create(position=later, text="后岗位自己的指标", order=1)
+    Kpi.objects.create(
+        duty=Duty.objects.create(position=later, text="后职责", order=1), text="后职责指标"
+    )
+    second, early = (
+        Duty.objects.create(position=first, text=t, order=n) for n, t in ((2, "二"), (1, "一"))
+    )
+    Kpi.objects.create(duty=second, text="前职责二的指标")
+    Kpi.objects.create(position=first, text="前岗位自己的指标")
+    Kpi.objects.create(duty=early, text="前职责一的指标", order=2)
+    Kpi.objects.create(duty=early, text="前职责一的首个指标", order=1)
+    Kpi.objects.create(function=sales.functions.get(), text="职能的指标")
+    client.force_login(employee)
+    texts_of = lambda page: texts(page, "#kpis-h ~ ul.kpis .kpi-text")  # noqa: E731
+    expected = [
+        "职能的指标",
+        "前职责一的首个指标",
+        "前职责一的指标",
+        "前职责二的指标",
+        "前岗位自己的指标",
+        "后职责指标",
+        "后岗位自己的指标",
+    ]
+    page = soup(client.get("/departments/SALES/"))
+    assert texts_of(page) == expected
+    assert texts(page, "#kpis-h .badge") == ["7"]
+    # Cut to the first three, the count stays the unit's.
+    monkeypatch.setattr("browse.views.departments.KPIS_SHOWN", 3)
+    cache.clear()
+    page = soup(client.get("/departments/SALES/"))
+    assert texts_of(page) == expected[:3]
+    assert texts(page, "#kpis-h ~ p.more a") == ["All 7 KPIs, in the KPI list ›"]

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When, Window
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -315,7 +315,7 @@ def _department_body(code, role, numbers):
     )
     # KPIs and forms of the unit's functions and of this page's positions.
     shown = [p.pk for p in positions.object_list]
-    kpis = _first_kpis(department, shown)
+    kpis = _first_kpis(department, positions.object_list)
     # The ids first (a union of index look-ups), then the first forms by name.
     form_ids = list(Form.objects.ids_for_department(department, shown))
     forms = Form.objects.filter(pk__in=form_ids).order_by("name", "code")[:FORMS_SHOWN]
@@ -343,24 +343,40 @@ def _department_body(code, role, numbers):
 def _first_kpis(department, positions):
     """(the first KPIS_SHOWN KPIs of the unit's functions and of these positions, how many).
 
-    Two queries: where each KPI sits, as small tuples (Kpi.owners) sorted here
-    by position, duty and order; then the rows shown. Only the positions of
-    the page: a unit of 2,000 positions has 5,000 KPIs, which sorted joined
-    to their owners cost 190 ms (and counting them 80 ms).
+    Three queries: the first KPIs' pks, ordered and cut in the database; how
+    many there are; the rows shown. The order: the functions' KPIs, then by
+    position code, a position's duties' KPIs (by duty) before its own. Only
+    the positions of the page: a unit of 2,000 positions has 5,000 KPIs,
+    which sorted joined to their owners cost 190 ms; 10,000 KPIs on ten
+    positions, read and sorted here, 40 ms.
     """
-    owners = list(
-        Kpi.objects.owners(
-            Q(duty__position__in=positions),
-            Q(position__in=positions),
-            Q(function__department=department),
+    by_code = sorted(positions, key=lambda p: p.code)
+    pks = [p.pk for p in by_code]
+
+    def place(owner, own):
+        # Where a position's KPIs sort: its rank by code (no collation to differ).
+        ranks = [When(**{owner: pk}, then=Value(2 * i + own)) for i, pk in enumerate(pks)]
+        return Case(*ranks, default=Value(-1)) if ranks else Value(-1)
+
+    every = Kpi.objects.order_by()
+    columns = ("pk", "place", "step", "order")
+    branches = (
+        every.filter(duty__position_id__in=pks)
+        .annotate(place=place("duty__position_id", 0), step=F("duty__order"))
+        .values_list(*columns)
+        .union(
+            every.filter(position_id__in=pks)
+            .annotate(place=place("position_id", 1), step=Value(0))
+            .values_list(*columns),
+            every.filter(function__department=department)
+            .annotate(place=Value(-1), step=Value(0))
+            .values_list(*columns),
+            all=True,  # a KPI has exactly one owner
         )
     )
-    # (pk, department, position code, title, duty order, order): by position,
-    # a function's KPIs first, a position's own after its duties'.
-    owners.sort(key=lambda o: (o[2] is not None, o[2] or "", o[4] is None, o[4] or 0, o[5], o[0]))
-    shown = [o[0] for o in owners[:KPIS_SHOWN]]
+    shown = [row[0] for row in branches.order_by("place", "step", "order", "pk")[:KPIS_SHOWN]]
     rows = Kpi.objects.select_related("duty__position", "position", "function").in_bulk(shown)
-    return [rows[pk] for pk in shown], len(owners)
+    return [rows[pk] for pk in shown], branches.count()
 
 
 def _head(department, positions):
