@@ -258,3 +258,21 @@ def test_links_of_a_unit_with_an_unusual_code_work(hr_client, org, monkeypatch):
     rooted = soup(hr_client.get(more.select_one("a.subtree-link")["href"]))
     assert texts(rooted, ".chart .unit-name") == ["研发组", "上海小组"]
     assert hr_client.get(unit.select_one(".unit-name")["href"]).status_code == 200
+
+
+def test_the_positions_shown_share_a_budget_over_the_units(client, employee, org, monkeypatch):
+    # Three units, six positions to show: two each (and at least one however many units).
+    monkeypatch.setattr("browse.views.departments.CHART_POSITION_BUDGET", 6)
+    Position.objects.bulk_create(
+        Position(code=f"HR-{n}", title=f"人事专员{n}", department=org["hr"]) for n in range(3)
+    )
+    client.force_login(employee)
+    page = soup(client.get("/chart/list/"))
+    hr_unit = _unit(page, "人力资源部")
+    assert len(hr_unit.select(":scope > ul.positions > li")) == 2
+    assert texts(hr_unit, ":scope > p.cut") == [
+        "2 of 4 positions shown: all of them on the unit's page"
+    ]
+    monkeypatch.setattr("browse.views.departments.CHART_POSITION_BUDGET", 1)
+    page = soup(client.get("/chart/list/"))
+    assert len(_unit(page, "人力资源部").select(":scope > ul.positions > li")) == 1

@@ -26,12 +26,14 @@ from storage.permissions import load_permissions
 # it renders as many levels as fit CHART_UNIT_BUDGET units (at least one
 # level below the root, at most CHART_MAX_DEPTH), the first
 # CHART_CHILDREN_SHOWN sub-units of a unit (the next ones a link away) and
-# its first CHART_POSITIONS_SHOWN positions, heads first (all of them on the
-# unit's page). Deeper sub-units are fetched when opened. Unbudgeted, a unit
-# of 300 sub-units or of 2,000 positions rendered them all (2 s).
+# the first positions of each unit, heads first, as many as share
+# CHART_POSITION_BUDGET (one to CHART_POSITIONS_SHOWN a unit; all of them on
+# the unit's page). Deeper sub-units are fetched when opened. Unbudgeted, a
+# unit of 300 sub-units or of 2,000 positions rendered them all (2 s).
 CHART_UNIT_BUDGET = 50
 CHART_CHILDREN_SHOWN = 20
-CHART_POSITIONS_SHOWN = 5
+CHART_POSITION_BUDGET = 150
+CHART_POSITIONS_SHOWN = 10
 CHART_MAX_DEPTH = 4
 # Units read to choose the levels: those of the levels that fit, and a few
 # hidden below units that are not shown. A level cut by this is not shown.
@@ -106,6 +108,7 @@ def _chart_units(root=None, page=1):
     rows, base_level = _ranked_units(root, page)
     units = _chart_levels(rows, base_level, minimum=2 if root else 1)
     last_level = max((u.level for u in units), default=base_level)
+    per_unit = max(1, min(CHART_POSITIONS_SHOWN, CHART_POSITION_BUDGET // max(1, len(units))))
     positions = (
         Position.objects.filter(department_id__in=[u.pk for u in units])
         .annotate(
@@ -116,7 +119,7 @@ def _chart_units(root=None, page=1):
             ),
             unit_total=Window(Count("pk"), partition_by=[F("department_id")]),
         )
-        .filter(rank__lte=CHART_POSITIONS_SHOWN)
+        .filter(rank__lte=per_unit)
         .only("code", "title", "department_id", "headcount", "is_head")
         .order_by("department_id", "-is_head", "code")
     )
