@@ -75,7 +75,7 @@ def test_unknown_department_is_404(client, employee, db):
 @pytest.mark.parametrize("size", [4, 20])
 def test_department_page_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=size, positions=size, duties=3)
-    # Expect 19 queries on a first view of D2 (which has a sub-unit, D3):
+    # Expect 18 queries on a first view of D2 (which has a sub-unit, D3):
     # * session, user
     # * the content generation (the body is cached under it, storage.fragments)
     # * the user's own and group permissions (for edit links)
@@ -83,16 +83,15 @@ def test_department_page_query_count_is_fixed(hr_client, size, django_assert_num
     # * its functions, and their KPIs
     # * how many positions, a page of them with holder counts, their holders
     # * how many sub-units, a page of them with their own position counts
-    # * the first KPIs of its functions and of the page's positions (ordered
-    #   and cut by the database), how many there are, their rows
+    # * how many KPIs of its duties, positions and functions, and the first
     # * how many forms it owns or its duties use, and the first
     # * its ancestors (breadcrumb)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         first = hr_client.get("/departments/D2/")
     # Then the body comes from the cache: session, user, generation, and the
     # permissions, which are cached under the generation too. (On PostgreSQL
-    # the test's own uncommitted writes turn the cache off: all 19 again.)
-    with django_assert_num_queries(19 if connection.vendor == "postgresql" else 3):
+    # the test's own uncommitted writes turn the cache off: all 18 again.)
+    with django_assert_num_queries(18 if connection.vendor == "postgresql" else 3):
         again = hr_client.get("/departments/D2/")
     main = [soup(r).select_one("main").decode() for r in (first, again)]
     assert main[0] == main[1]  # the same page (the header's CSRF tokens differ)
