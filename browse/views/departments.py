@@ -151,6 +151,11 @@ def _chart_units(root=None, page=1):
         position.url = position_url(position.code)
         position.holder_count = holders.get(position.pk, 0)
         position.vacancies = position.headcount - position.holder_count
+        # Integers as the template would print them (no thousands separator),
+        # without its localising each; and always set: a missing attribute
+        # costs the template a dir() of the model.
+        position.staffing = f"{position.holder_count}/{position.headcount}"
+        position.vacancy_note = ""
         if position.vacancies > 0:
             position.vacancy_note = ngettext(
                 "%(counter)s vacancy", "%(counter)s vacancies", position.vacancies
