@@ -189,6 +189,17 @@ def _chart_units(root=None, page=1):
         unit = by_unit[position.department_id]
         unit.chart_positions.append(position)
         unit.position_total = position.unit_total
+    for unit in units:
+        # What was cut, said here: a {% blocktranslate %} a unit was a third of
+        # the page's rendering.
+        shown, total = len(unit.chart_positions), unit.position_total
+        unit.positions_note = ""
+        if total > shown:
+            unit.positions_note = ngettext(
+                "%(shown)s of %(counter)s position shown: all of them on the unit's page",
+                "%(shown)s of %(counter)s positions shown: all of them on the unit's page",
+                total,
+            ) % {"shown": shown, "counter": total}
     tops = _cached_trees(units)
     if root is not None and tops:
         _pages(tops[0], tops[0].chart_children, page)
