@@ -48,7 +48,7 @@ CHART_POSITIONS_SHOWN = 10
 CHART_MAX_DEPTH = 4
 # Units read to choose the levels: those of the levels that fit, and a few
 # hidden below units that are not shown. A level cut by this is not shown.
-CHART_UNITS_READ = 3 * CHART_UNIT_BUDGET
+CHART_UNITS_READ = 2 * CHART_UNIT_BUDGET
 # A department page's budgets.
 POSITIONS_PER_PAGE = 50
 UNITS_PER_PAGE = 100
