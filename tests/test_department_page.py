@@ -5,7 +5,7 @@ from django.test import Client
 
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
-from positions.models import Assignment, Employee
+from positions.models import Assignment, Duty, Employee, Position
 from tests.factories import grow_org
 from tests.pages import soup, texts
 
@@ -154,3 +154,44 @@ def test_the_cached_department_page_is_never_stale(hr_client, employee):
     # HR editors and employees get their own cached bodies: only editors see the admin link.
     assert soup(hr_client.get("/departments/D0/")).select(".edit-link")
     assert not soup(client.get("/departments/D0/")).select(".edit-link")
+
+
+def test_the_first_kpis_are_the_functions_then_by_position_code_duties_before_own(
+    client, employee, org, monkeypatch
+):
+    sales = org["sales"]
+    # Codes whose order differs by collation: "B…" before "a…" by code point.
+    later = Position.objects.create(code="a-2", title="后岗位", department=sales)
+    first = Position.objects.create(code="B-1", title="前岗位", department=sales)
+    Kpi.objects.create(position=later, text="后岗位自己的指标", order=1)
+    Kpi.objects.create(
+        duty=Duty.objects.create(position=later, text="后职责", order=1), text="后职责指标"
+    )
+    second, early = (
+        Duty.objects.create(position=first, text=t, order=n) for n, t in ((2, "二"), (1, "一"))
+    )
+    Kpi.objects.create(duty=second, text="前职责二的指标")
+    Kpi.objects.create(position=first, text="前岗位自己的指标")
+    Kpi.objects.create(duty=early, text="前职责一的指标", order=2)
+    Kpi.objects.create(duty=early, text="前职责一的首个指标", order=1)
+    Kpi.objects.create(function=sales.functions.get(), text="职能的指标")
+    client.force_login(employee)
+    texts_of = lambda page: texts(page, "#kpis-h ~ ul.kpis .kpi-text")  # noqa: E731
+    expected = [
+        "职能的指标",
+        "前职责一的首个指标",
+        "前职责一的指标",
+        "前职责二的指标",
+        "前岗位自己的指标",
+        "后职责指标",
+        "后岗位自己的指标",
+    ]
+    page = soup(client.get("/departments/SALES/"))
+    assert texts_of(page) == expected
+    assert texts(page, "#kpis-h .badge") == ["7"]
+    # Cut to the first three, the count stays the unit's.
+    monkeypatch.setattr("browse.views.departments.KPIS_SHOWN", 3)
+    cache.clear()
+    page = soup(client.get("/departments/SALES/"))
+    assert texts_of(page) == expected[:3]
+    assert texts(page, "#kpis-h ~ p.more a") == ["All 7 KPIs, in the KPI list ›"]

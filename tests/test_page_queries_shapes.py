@@ -53,9 +53,11 @@ EXPECTED = {
     "chart: reporting from a position": REPORTING,
     "chart: find a unit": UNITS,
     "chart: all levels": UNITS,
-    # + units per level, the units, their positions, their dotted lines
+    # + the units ranked among their siblings (the first 20 of each parent, the
+    # levels that fit), the first positions of those shown with their units'
+    # counts, those positions' holders, their dotted lines
     "chart list": 8,
-    # session, user, the unit, units per level, the units, positions, dotted lines
+    # session, user, the unit, the ranked units, positions, holders, dotted lines
     "chart subtree (fragment)": 7,
     # + the tops, then one query per level below them (three fit here)
     "position chart": 8,

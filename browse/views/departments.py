@@ -1,10 +1,28 @@
 """The organisation chart and a department's page."""
 
+from types import SimpleNamespace
+from urllib.parse import quote
+
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from browse.versions import ReaderRole, department_sections
 from core.numbering import number_items
@@ -15,10 +33,22 @@ from storage.fragments import cached
 from storage.generation import current as content_generation
 from storage.permissions import load_permissions
 
-# The chart renders as many levels as fit this many units (at least one level
-# below the root); deeper sub-units are fetched when opened.
-CHART_UNIT_BUDGET = 100
+# The list chart's budgets, the same whatever the shape of the organisation:
+# it renders as many levels as fit CHART_UNIT_BUDGET units (at least one
+# level below the root, at most CHART_MAX_DEPTH), the first
+# CHART_CHILDREN_SHOWN sub-units of a unit (the next ones a link away) and
+# the first positions of each unit, heads first, as many as share
+# CHART_POSITION_BUDGET (one to CHART_POSITIONS_SHOWN a unit; all of them on
+# the unit's page). Deeper sub-units are fetched when opened. Unbudgeted, a
+# unit of 300 sub-units or of 2,000 positions rendered them all (2 s).
+CHART_UNIT_BUDGET = 50
+CHART_CHILDREN_SHOWN = 20
+CHART_POSITION_BUDGET = 150
+CHART_POSITIONS_SHOWN = 10
 CHART_MAX_DEPTH = 4
+# Units read to choose the levels: those of the levels that fit, and a few
+# hidden below units that are not shown. A level cut by this is not shown.
+CHART_UNITS_READ = 2 * CHART_UNIT_BUDGET
 # A department page's budgets.
 POSITIONS_PER_PAGE = 50
 UNITS_PER_PAGE = 100
@@ -26,56 +56,174 @@ KPIS_SHOWN = 50
 FORMS_SHOWN = 50
 
 
-def _chart_depth(units, base_level, minimum):
-    """How many levels to render: all that fit the budget, at least ``minimum``."""
-    per_level = dict(units.values_list("level").annotate(n=Count("pk")).order_by())
-    depth, total = 0, 0
-    while depth < CHART_MAX_DEPTH and base_level + depth in per_level:
-        total += per_level[base_level + depth]
-        if depth >= minimum and total > CHART_UNIT_BUDGET:
-            break
-        depth += 1
-    return max(depth, minimum)
+def _ranked_units(root, page):
+    """The chart's candidate units, read in one query, in levels, tree order in each.
 
-
-def _chart_units(root=None):
-    """Departments of the chart, with positions and dotted lines attached.
-
-    Four queries whatever the size of the organisation: units per level, the
-    units to render, their positions with staffing, their dotted lines.
+    Each with ``rank`` (its place among the sub-units of its parent: 1 to
+    CHART_CHILDREN_SHOWN, the top level counted from the ``page`` asked for)
+    and ``siblings`` (how many sub-units its parent has). At most
+    CHART_UNITS_READ rows, the first CHART_MAX_DEPTH levels below the root:
+    whatever the shape of the organisation, a unit's 300 sub-units are 20 rows.
     """
     units = (root.subtree() if root is not None else Department.objects).active()
     base_level = root.level if root else 0
-    depth = _chart_depth(units, base_level, minimum=2 if root else 1)
-    last_level = base_level + depth - 1
-    units = list(units.filter(level__lte=last_level).order_by("tree_id", "lft"))
-    positions = list(
-        Position.objects.filter(department__in=units)
-        .with_staffing()
+    # The level that is paged: the root's sub-units, or the tops of the chart.
+    paged_level = base_level + 1 if root else 0
+    skipped = (page - 1) * CHART_CHILDREN_SHOWN
+    in_tree_order = [F("tree_id").asc(), F("lft").asc()]
+    ranked = (
+        units.filter(level__lt=base_level + CHART_MAX_DEPTH)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("parent_id")], order_by=in_tree_order)
+            - Case(When(level=paged_level, then=Value(skipped)), default=Value(0)),
+            siblings=Window(Count("pk"), partition_by=[F("parent_id")]),
+        )
+        .filter(rank__gte=1, rank__lte=CHART_CHILDREN_SHOWN)
+        .only("code", "name", "kind", "parent_id", "level", "lft", "rght", "tree_id")
+        .order_by("level", "tree_id", "lft")
+    )
+    return list(ranked[:CHART_UNITS_READ]), base_level
+
+
+def _chart_levels(rows, base_level, minimum):
+    """The units to render: whole levels that fit the budget, at least ``minimum``.
+
+    A unit is shown when its parent is (or it is at the first level); a level
+    whose units were not all read (CHART_UNITS_READ) is not shown past the
+    minimum, nor one that would pass CHART_UNIT_BUDGET.
+    """
+    complete = len(rows) < CHART_UNITS_READ
+    last_read = rows[-1].level if rows else base_level
+    shown, ids, total = [], set(), 0
+    for level in range(base_level, base_level + CHART_MAX_DEPTH):
+        found = [
+            u for u in rows if u.level == level and (level == base_level or u.parent_id in ids)
+        ]
+        depth = level - base_level
+        cut = not complete and level == last_read
+        if depth >= minimum and (not found or cut or total + len(found) > CHART_UNIT_BUDGET):
+            break
+        shown += found
+        ids.update(u.pk for u in found)
+        total += len(found)
+    return sorted(shown, key=lambda u: (u.tree_id, u.lft))
+
+
+def _chart_units(root=None, page=1):
+    """Departments of the chart, with positions and dotted lines attached: the top nodes.
+
+    Four queries whatever the size and shape of the organisation: the
+    candidate units, the first positions of those shown with their units'
+    counts, their holders, the dotted lines out of them.
+    """
+    rows, base_level = _ranked_units(root, page)
+    units = _chart_levels(rows, base_level, minimum=2 if root else 1)
+    last_level = max((u.level for u in units), default=base_level)
+    per_unit = max(1, min(CHART_POSITIONS_SHOWN, CHART_POSITION_BUDGET // max(1, len(units))))
+    positions = (
+        Position.objects.filter(department_id__in=[u.pk for u in units])
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("department_id")],
+                order_by=[F("is_head").desc(), F("code").asc()],
+            ),
+            unit_total=Window(Count("pk"), partition_by=[F("department_id")]),
+        )
+        .filter(rank__lte=per_unit)
+        .only("code", "title", "department_id", "headcount", "is_head")
         .order_by("department_id", "-is_head", "code")
     )
-    lines = DottedLine.objects.filter(
-        Q(from_position__in=positions) | Q(to_position__in=positions)
-    ).select_related("from_position", "to_position")
+    positions = list(positions)
     by_position = {p.pk: p for p in positions}
+    # Holders of the positions shown only: counted inside the ranking they
+    # would be counted for every position of the units (2,000 of one).
+    holders = dict(
+        Assignment.objects.current()
+        .filter(position_id__in=list(by_position))
+        .values_list("position")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    position_url = _url_maker("positions:detail")
     for position in positions:
-        position.dotted_out, position.dotted_in = [], []
+        position.dotted_out = []
+        position.url = position_url(position.code)
+        position.holder_count = holders.get(position.pk, 0)
+        position.vacancies = position.headcount - position.holder_count
+        # Integers as the template would print them (no thousands separator),
+        # without its localising each; and always set: a missing attribute
+        # costs the template a dir() of the model.
+        position.staffing = f"{position.holder_count}/{position.headcount}"
+        position.vacancy_note = ""
+        if position.vacancies > 0:
+            position.vacancy_note = ngettext(
+                "%(counter)s vacancy", "%(counter)s vacancies", position.vacancies
+            ) % {"counter": position.vacancies}
+    # Only the lines out of a position are drawn beside it. The far end's
+    # code and title by its primary key: joined, the planner read all 20,000
+    # positions to hash them.
+    far = Position.objects.filter(pk=OuterRef("to_position_id")).order_by()
+    lines = (
+        DottedLine.objects.filter(from_position_id__in=list(by_position))
+        .annotate(
+            to_code=Subquery(far.values("code")[:1]), to_title=Subquery(far.values("title")[:1])
+        )
+        .only("from_position_id", "label")
+        .order_by("pk")
+    )
     for line in lines:
-        if line.from_position_id in by_position:
-            by_position[line.from_position_id].dotted_out.append(line)
-        if line.to_position_id in by_position:
-            by_position[line.to_position_id].dotted_in.append(line)
+        line.url = position_url(line.to_code)
+        by_position[line.from_position_id].dotted_out.append(line)
     by_unit = {u.pk: u for u in units}
+    unit_url, subtree_url = _url_maker("departments:detail"), _url_maker("departments:subtree")
+    list_url = reverse("chart-list")
     for unit in units:
+        unit.url = unit_url(unit.code)
+        unit.subtree_url = subtree_url(unit.code)
+        unit.list_url = f"{list_url}?root={quote(unit.code, safe='/')}"
         unit.chart_positions = []
+        unit.position_total = 0
         unit.has_more = unit.rght - unit.lft > 1 and unit.level == last_level
     for position in positions:
-        by_unit[position.department_id].chart_positions.append(position)
-    return _cached_trees(units)
+        unit = by_unit[position.department_id]
+        unit.chart_positions.append(position)
+        unit.position_total = position.unit_total
+    for unit in units:
+        # What was cut, said here: a {% blocktranslate %} a unit was a third of
+        # the page's rendering.
+        shown, total = len(unit.chart_positions), unit.position_total
+        unit.positions_note = ""
+        if total > shown:
+            unit.positions_note = ngettext(
+                "%(shown)s of %(counter)s position shown: all of them on the unit's page",
+                "%(shown)s of %(counter)s positions shown: all of them on the unit's page",
+                total,
+            ) % {"shown": shown, "counter": total}
+    tops = _cached_trees(units)
+    if root is not None and tops:
+        _pages(tops[0], tops[0].chart_children, page)
+    return tops
+
+
+def _url_maker(name):
+    """code -> ``reverse(name, args=[code])``, reversing once: the chart links hundreds of codes.
+
+    A ``{% url %}`` costs 35 µs, a fifth of the time of a position's box.
+    """
+    prefix, marker, suffix = reverse(name, args=["~"]).rpartition("~")
+    if not marker:
+        raise ValueError(f"{name} does not take one code")
+    # Quoted as reverse() quotes an argument.
+    return lambda code: prefix + quote(code, safe="!$&'()*+,;=~:@") + suffix
 
 
 def _cached_trees(units):
-    """Attach children to each unit in memory; return the top nodes."""
+    """Attach children to each unit in memory; return the top nodes.
+
+    Each unit notes which of its sub-units are shown (``_pages``): the
+    first page of them.
+    """
     by_pk = {u.pk: u for u in units}
     tops = []
     for unit in units:
@@ -86,13 +234,42 @@ def _cached_trees(units):
             tops.append(unit)
         else:
             parent.chart_children.append(unit)
+    for unit in units:
+        _pages(unit, unit.chart_children, 1)
     return tops
+
+
+def _pages(holder, children, page):
+    """Note on ``holder`` which of its sub-units are shown, of how many, and the pages around.
+
+    ``children_first``–``children_last`` of ``children_total``; ``children_next``
+    is the page after them if there is one, ``children_previous`` the one before.
+    """
+    holder.children_total = children[0].siblings if children else 0
+    holder.children_first = (page - 1) * CHART_CHILDREN_SHOWN + 1
+    holder.children_last = holder.children_first + len(children) - 1
+    shown = holder.children_last
+    holder.children_next = page + 1 if children and shown < holder.children_total else None
+    holder.children_previous = page - 1 if page > 1 else None
+
+
+def _page_number(request):
+    value = request.GET.get("page", "")
+    return int(value) if value.isdigit() and 0 < len(value) < 5 and int(value) > 0 else 1
 
 
 def chart(request):
     root = None
     if code := request.GET.get("root"):
         root = get_object_or_404(Department, code=code[:40])
+    page = _page_number(request)
+    units = _chart_units(root, page)
+    # The page of sub-units (or of tops) asked for, and the links around it.
+    listed = units[0].chart_children if root and units else units
+    if page > 1 and not listed:
+        raise Http404("No such page of sub-units.")
+    paging = SimpleNamespace()
+    _pages(paging, listed, page)
     return render(
         request,
         "departments/chart.html",
@@ -100,17 +277,29 @@ def chart(request):
             "nav": "chart",
             "root": root,
             "root_path": root.get_ancestors() if root else [],
-            "units": _chart_units(root),
+            "units": units,
+            "paging": paging,
         },
     )
 
 
 def subtree(request, code):
-    """The chart below one unit, as an HTML fragment for the chart's script."""
+    """The chart below one unit, as an HTML fragment for the chart's script.
+
+    ``?page=`` asks for a later page of the unit's sub-units; the fragment
+    ends with the link to the next one.
+    """
     root = get_object_or_404(Department, code=code)
-    tops = _chart_units(root)
+    page = _page_number(request)
+    tops = _chart_units(root, page)
     children = tops[0].chart_children if tops else []
-    return render(request, "departments/_chart_children.html", {"units": children})
+    if page > 1 and not children:
+        raise Http404("No such page of sub-units.")
+    return render(
+        request,
+        "departments/_chart_children.html",
+        {"units": children, "holder": tops[0] if tops else None},
+    )
 
 
 def _function_sections(department):
@@ -158,10 +347,21 @@ def _department_body(code, role, numbers):
     )
     # KPIs and forms of the unit's functions and of this page's positions.
     shown = [p.pk for p in positions.object_list]
-    kpis = _first_kpis(department, shown)
+    kpis = _first_kpis(department, positions.object_list)
     # The ids first (a union of index look-ups), then the first forms by name.
     form_ids = list(Form.objects.ids_for_department(department, shown))
-    forms = Form.objects.filter(pk__in=form_ids).order_by("name", "code")[:FORMS_SHOWN]
+    forms = list(Form.objects.filter(pk__in=form_ids).order_by("name", "code")[:FORMS_SHOWN])
+    # Links built once for the page's 150 rows (_url_maker).
+    position_url, form_url = _url_maker("positions:detail"), _url_maker("kpis:form-detail")
+    for position in positions.object_list:
+        position.url = position_url(position.code)
+        if position.reports_to is not None:
+            position.reports_to.url = position_url(position.reports_to.code)
+    for kpi in kpis[0]:
+        owner = kpi.duty.position if kpi.duty else kpi.position
+        kpi.owner_url = position_url(owner.code) if owner else None
+    for form in forms:
+        form.url = form_url(form.code)
     body = render_to_string(
         "departments/_detail_body.html",
         {
@@ -186,21 +386,35 @@ def _department_body(code, role, numbers):
 def _first_kpis(department, positions):
     """(the first KPIS_SHOWN KPIs of the unit's functions and of these positions, how many).
 
-    Two queries: where each KPI sits, as small tuples (Kpi.owners) sorted here
-    by position, duty and order; then the rows shown. Only the positions of
-    the page: a unit of 2,000 positions has 5,000 KPIs, which sorted joined
-    to their owners cost 190 ms (and counting them 80 ms).
+    Two queries: where each KPI sits, as small tuples sorted here by position
+    code, duty and order (a function's KPIs first, a position's own after its
+    duties'); then the rows shown. Only the positions of the page: a unit of
+    2,000 positions has 5,000 KPIs, which sorted joined to their owners cost
+    190 ms. The tuples are a UNION ALL (a KPI has exactly one owner) without
+    the positions joined, their codes known here: with them and a UNION,
+    10,000 KPIs on ten positions cost 40 ms.
     """
-    owners = list(
-        Kpi.objects.owners(
-            Q(duty__position__in=positions),
-            Q(position__in=positions),
-            Q(function__department=department),
-        )
+    codes = {p.pk: p.code for p in positions}
+    every = Kpi.objects.order_by()
+    columns = ("pk", "owner", "own", "step", "order")
+    of_duties = (
+        every.filter(duty__position_id__in=list(codes))
+        .annotate(owner=F("duty__position_id"), own=Value(0), step=F("duty__order"))
+        .values_list(*columns)
     )
-    # (pk, department, position code, title, duty order, order): by position,
-    # a function's KPIs first, a position's own after its duties'.
-    owners.sort(key=lambda o: (o[2] is not None, o[2] or "", o[4] is None, o[4] or 0, o[5], o[0]))
+    own = (
+        every.filter(position_id__in=list(codes))
+        .annotate(owner=F("position_id"), own=Value(1), step=Value(0))
+        .values_list(*columns)
+    )
+    of_functions = (
+        every.filter(function__department=department)
+        .annotate(owner=Value(None, output_field=IntegerField()), own=Value(0), step=Value(0))
+        .values_list(*columns)
+    )
+    owners = list(of_duties.union(own, of_functions, all=True))
+    # (pk, position pk or None, own, duty order, order): by position code.
+    owners.sort(key=lambda o: (o[1] is not None, codes.get(o[1], ""), o[2], o[3], o[4], o[0]))
     shown = [o[0] for o in owners[:KPIS_SHOWN]]
     rows = Kpi.objects.select_related("duty__position", "position", "function").in_bulk(shown)
     return [rows[pk] for pk in shown], len(owners)

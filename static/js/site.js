@@ -7,6 +7,8 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
   // Org chart: fetch a sub-tree when its unit is opened, instead of following the link.
+  // The next sub-units of a unit (data-replace) take the place of their link,
+  // after the ones shown, and the first of them gets the focus.
   document.addEventListener("toggle", function (event) {
     var details = event.target;
     if (!(details instanceof HTMLDetailsElement) || !details.open) return;
@@ -20,7 +22,17 @@
         if (!response.ok) throw new Error(response.status);
         return response.text();
       })
-      .then(function (html) { slot.outerHTML = html; })
+      .then(function (html) {
+        var template = document.createElement("template");
+        template.innerHTML = html;
+        var first = template.content.querySelector("a.unit-name");
+        if (details.hasAttribute("data-replace")) {
+          details.replaceWith(template.content);
+          if (first) first.focus();
+        } else {
+          slot.replaceWith(template.content);
+        }
+      })
       .catch(function () { delete details.dataset.loaded; slot.removeAttribute("aria-busy"); });
   }, true);
 })();

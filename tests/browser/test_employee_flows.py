@@ -51,6 +51,27 @@ def test_expanding_a_deep_unit_fetches_its_subtree(
     assert page.external_requests == []
 
 
+def test_the_next_sub_units_come_after_the_first_ones(
+    page, live_server, employee, deep_org, monkeypatch
+):
+    # One sub-unit shown a unit: the company's second department is a link away.
+    monkeypatch.setattr("browse.views.departments.CHART_CHILDREN_SHOWN", 1)
+    login(page, live_server, "emp", "emp-pass-123")
+    page.goto(f"{live_server.url}/chart/list/")
+    assert page.locator("a.unit-name:text('人力资源部')").count() == 0
+    more = page.locator("details.next-units[data-subtree='/chart/subtree/ACME/?page=2'] > summary")
+    assert "1–1 of 2" in more.inner_text()
+    more.click()  # the script fetches the next ones in place of the link
+    hr_link = page.locator("a.unit-name:text('人力资源部')")
+    hr_link.wait_for()
+    assert (
+        page.locator("details.next-units[data-subtree='/chart/subtree/ACME/?page=2']").count() == 0
+    )
+    assert hr_link.evaluate("link => link === document.activeElement")
+    assert page.locator("a.unit-name:text('销售部')").count() == 1  # nothing lost, nothing twice
+    assert page.external_requests == []
+
+
 def test_search_in_chinese_and_english(page, live_server, employee, deep_org, screenshot):
     login(page, live_server, "emp", "emp-pass-123")
     page.fill("#site-search", "销售部的职责是什么")
@@ -135,6 +156,13 @@ def test_the_flows_work_with_javascript_off(chromium, live_server, employee, dee
         page.wait_for_url("**/chart/list/?root=SALES")
         page.click("a.unit-name:text('华东组')")
         page.wait_for_url("**/departments/TEAM/")
+        # The next sub-units of a unit are a page of the list.
+        monkeypatch.setattr("browse.views.departments.CHART_CHILDREN_SHOWN", 1)
+        page.goto(f"{live_server.url}/chart/list/")
+        page.click("details.next-units > summary")
+        page.click("details.next-units a.subtree-link")
+        page.wait_for_url("**/chart/list/?root=ACME&page=2")
+        assert page.locator(".chart a.unit-name").all_inner_texts() == ["示例公司", "人力资源部"]
         page.fill("#site-search", "销售部的职责是什么")
         page.press("#site-search", "Enter")
         page.wait_for_url("**/search/**")
