@@ -39,7 +39,11 @@ def sync_groups(apps=None, using="default"):
         content_type__app_label="jobs", codename="view_job"
     )
     editors, _ = Group.objects.using(using).get_or_create(name=HR_EDITORS)
-    editors.permissions.set([*org_perms, *view_users, *view_docs, *edit_docs, *view_jobs])
+    # The column mappings remembered for flat-sheet imports (workbook.ColumnMapping).
+    mappings = Permission.objects.using(using).filter(content_type__app_label="workbook")
+    editors.permissions.set(
+        [*org_perms, *view_users, *view_docs, *edit_docs, *view_jobs, *mappings]
+    )
     employees, _ = Group.objects.using(using).get_or_create(name=EMPLOYEES)
     employees.permissions.set([*view_org, *view_docs])
     reviewers, _ = Group.objects.using(using).get_or_create(name=REVIEWERS)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workbook.columns import normal_word
-from workbook.sheets import OLE_MAGIC, UnreadableWorkbook, check_zip, cell_text
+from workbook.sheets import OLE_MAGIC, UnreadableWorkbook, cell_text, check_zip
 
 # The fields a column can hold, with the headers they are guessed from.
 # Headers are compared after normal_word() and without blanks, "_", "-", "." or ":".

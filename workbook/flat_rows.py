@@ -60,7 +60,7 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日
 
 
 def _digest(*parts) -> str:
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:10].upper()
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:10].upper()
 
 
 def _unit_kind(name: str, top: bool) -> str:
@@ -165,7 +165,7 @@ class _Stored:
             self.position_by_key.setdefault((department, normal_word(title), boss or ""), code)
         self.usernames = dict(Employee.objects.values_list("employee_no", "user__username"))
         self.start_dates, self.primary = {}, {}
-        for number, code, primary, start, end in Assignment.objects.values_list(
+        for number, code, _primary, start, end in Assignment.objects.values_list(
             "employee__employee_no", "position__code", "is_primary", "start_date", "end_date"
         ).order_by("-is_primary", "start_date", "pk"):
             self.start_dates[(number, code)] = start
@@ -211,10 +211,7 @@ class FlatConverter:
         self._units(rows)
         self._managers(rows)
         self._cycles(rows)
-        if self.posts:
-            positions = self._posts(rows)
-        else:
-            positions = self._derived(rows)
+        positions = self._posts(rows) if self.posts else self._derived(rows)
         self._write(rows, positions)
         self._describe(rows, positions)
         return self.book
@@ -403,7 +400,9 @@ class FlatConverter:
                     self.error(
                         row,
                         "start_date",
-                        _("Write the date as YYYY-MM-DD (2024/3/1 and 2024年3月1日 also do), got “%(value)s”.")
+                        _(
+                            "Write the date as YYYY-MM-DD (2024/3/1 and 2024年3月1日 also do), got “%(value)s”."
+                        )
                         % {"value": text},
                     )
 
@@ -519,9 +518,7 @@ class FlatConverter:
                         continue
                     boss = named[0] if named else None
                 if boss is row:
-                    self.error(
-                        row, "manager_employee_no", _("This person is their own manager.")
-                    )
+                    self.error(row, "manager_employee_no", _("This person is their own manager."))
                 elif boss is not None:
                     row.boss = boss
                 elif manager in self.stored.primary:
@@ -696,7 +693,9 @@ class FlatConverter:
         counts["people"] = sum(1 for r in rows if not r.vacant and r.employee_no)
         counts["vacant"] = sum(1 for r in rows if r.vacant)
         if sheet.encoding and sheet.encoding != "UTF-8":
-            self.note(_("The CSV file was read as %(encoding)s text.") % {"encoding": sheet.encoding})
+            self.note(
+                _("The CSV file was read as %(encoding)s text.") % {"encoding": sheet.encoding}
+            )
         mapped = [n for n in ("unit_path", "unit") if n in column]
         if mapped:
             self.note(
