@@ -61,7 +61,7 @@ def create_app_permissions(apps, using="default"):
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
-    for label in ("auth", *ORG_APPS, DOCUMENT_APP):
+    for label in ("auth", *ORG_APPS, DOCUMENT_APP, "workbook"):
         app_config = global_apps.get_app_config(label)
         create_permissions(app_config, apps=apps, verbosity=0, using=using)
 

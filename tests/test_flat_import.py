@@ -234,9 +234,24 @@ def test_every_bad_row_is_an_error_at_its_row_and_header():
 def test_managers_not_in_the_file_nor_the_database():
     errors = _errors(DATA / "managers_elsewhere.csv")
     assert errors == [
-        ("managers_elsewhere.csv", 2, "Manager ID", "No employee “9001” in the file or the database."),
-        ("managers_elsewhere.csv", 3, "Manager ID", "No employee “9001” in the file or the database."),
-        ("managers_elsewhere.csv", 5, "Manager ID", "No employee “8888” in the file or the database."),
+        (
+            "managers_elsewhere.csv",
+            2,
+            "Manager ID",
+            "No employee “9001” in the file or the database.",
+        ),
+        (
+            "managers_elsewhere.csv",
+            3,
+            "Manager ID",
+            "No employee “9001” in the file or the database.",
+        ),
+        (
+            "managers_elsewhere.csv",
+            5,
+            "Manager ID",
+            "No employee “8888” in the file or the database.",
+        ),
     ]
 
 
@@ -272,8 +287,18 @@ def test_posts_reporting_to_unknown_posts_themselves_or_in_a_loop():
         ("sheet.csv", 7, "Post ID", "Post “A” already appears in row 2."),
         ("sheet.csv", 3, "Reports to post", "No post “ZZZ” in the file or the database."),
         ("sheet.csv", 4, "Reports to post", "A post cannot report to itself."),
-        ("sheet.csv", 5, "Reports to post", "The reporting line loops back to this row: rows 5 → 6 → 5."),
-        ("sheet.csv", 6, "Reports to post", "The reporting line loops back to this row: rows 5 → 6 → 5."),
+        (
+            "sheet.csv",
+            5,
+            "Reports to post",
+            "The reporting line loops back to this row: rows 5 → 6 → 5.",
+        ),
+        (
+            "sheet.csv",
+            6,
+            "Reports to post",
+            "The reporting line loops back to this row: rows 5 → 6 → 5.",
+        ),
     ]
 
 
