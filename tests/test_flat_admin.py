@@ -86,6 +86,8 @@ def test_guessed_mapping_preview_then_confirm(hr_client):
     assert "Sheet imported" in done.select_one(".job-summary").get_text()
     assert Position.objects.count() == 6
     assert done.select_one("a[href='/chart/?kind=reporting']") is not None
+    assert done.select_one("form#flat-mapping") is None  # the import is done: no preview
+    assert done.select("#flat-rules li")
     # Confirming remembers the mapping for these headers.
     headers = read_flat_path(DATA / "hris_export.csv").headers
     assert ColumnMapping.objects.for_headers(headers)[0] == "employee_no"
