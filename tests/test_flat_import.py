@@ -284,7 +284,6 @@ def test_posts_reporting_to_unknown_posts_themselves_or_in_a_loop():
     )
     errors = _errors(text)
     assert errors == [
-        ("sheet.csv", 7, "Post ID", "Post “A” already appears in row 2."),
         ("sheet.csv", 3, "Reports to post", "No post “ZZZ” in the file or the database."),
         ("sheet.csv", 4, "Reports to post", "A post cannot report to itself."),
         (
@@ -299,6 +298,7 @@ def test_posts_reporting_to_unknown_posts_themselves_or_in_a_loop():
             "Reports to post",
             "The reporting line loops back to this row: rows 5 → 6 → 5.",
         ),
+        ("sheet.csv", 7, "Post ID", "Post “A” already appears in row 2."),
     ]
 
 

@@ -33,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from departments.models import Department
 from positions.models import Assignment, Employee, Position
@@ -276,9 +277,12 @@ class FlatConverter:
             rows.append(FlatRow(number, values))
         if joined:
             self.note(
-                _(
+                ngettext(
+                    "%(count)d row had more cells than the header (unquoted commas): the extra "
+                    "cells were joined back into the column “%(column)s”, row %(rows)s.",
                     "%(count)d rows had more cells than the header (unquoted commas): the extra "
-                    "cells were joined back into the column “%(column)s”, rows %(rows)s."
+                    "cells were joined back into the column “%(column)s”, rows %(rows)s.",
+                    len(joined),
                 )
                 % {
                     "count": len(joined),
@@ -288,7 +292,11 @@ class FlatConverter:
             )
         if nulls:
             self.note(
-                _("%(count)d cells read NULL, N/A, n/d or -: they were taken as empty.")
+                ngettext(
+                    "%(count)d cell read NULL, N/A, n/d or -: it was taken as empty.",
+                    "%(count)d cells read NULL, N/A, n/d or -: they were taken as empty.",
+                    nulls,
+                )
                 % {"count": nulls}
             )
         return rows
@@ -742,9 +750,12 @@ class FlatConverter:
             )
         if counts["vacant"]:
             self.note(
-                _(
+                ngettext(
+                    "%(count)d row has a blank name or Vacant, 空缺 or 空编: its post stays "
+                    "unfilled.",
                     "%(count)d rows have a blank name or Vacant, 空缺 or 空编: their posts stay "
-                    "unfilled."
+                    "unfilled.",
+                    counts["vacant"],
                 )
                 % {"count": counts["vacant"]}
             )
@@ -801,7 +812,8 @@ def import_flat(book: FlatBook, user=None, progress=None, dry_run=False):
     writing nothing.
     """
     if book.problems:
-        raise ImportFailed(book.problems)
+        # In the sheet's order, as the user reads it; each row's problems in the order found.
+        raise ImportFailed(sorted(book.problems, key=lambda e: e.row))
     try:
         return OrgImporter(book.workbook, user=user, progress=progress).run(dry_run=dry_run)
     except ImportFailed as failure:
