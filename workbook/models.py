@@ -5,20 +5,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from workbook.flat_read import FIELDS, headers_digest
+
 
 class ColumnMappingQuerySet(models.QuerySet):
     def for_headers(self, headers: list[str]) -> list[str] | None:
         """The mapping last chosen for these headers (a field or "" per header), or None."""
-        from workbook.flat_read import FIELDS, headers_digest
-
         found = self.filter(digest=headers_digest(headers)).first()
         if found is None or len(found.fields) != len(headers):
             return None
         return [name if name in FIELDS else "" for name in found.fields]
 
     def remember(self, headers: list[str], fields: list[str], user=None):
-        from workbook.flat_read import headers_digest
-
         mapping, _created = self.update_or_create(
             digest=headers_digest(headers),
             defaults={"headers": list(headers), "fields": list(fields), "changed_by": user},

@@ -13,11 +13,16 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook as XlsxWorkbook
 
 from departments.models import Department
+from jobs.forms import NonceForm
 from jobs.registry import JobFailed, JobKind, Outcome, register
-from workbook.exporter import collect, write_xlsx
+from workbook.exporter import collect, escape_formula, write_xlsx
+from workbook.flat_read import FIELDS, guess_mapping, read_flat
+from workbook.flat_rows import convert, field_label, import_flat
 from workbook.importer import ImportFailed, OrgImporter
+from workbook.models import ColumnMapping
 from workbook.permissions import EXPORT_PERMISSIONS, IMPORT_PERMISSIONS
 from workbook.sheets import COLUMNS, ERROR_COLUMN, SHEET_ORDER, UnreadableWorkbook, read_upload
 
@@ -118,8 +123,6 @@ class WorkbookCheck(_WorkbookJob):
         return _("The workbook is valid. Nothing has been written yet.")
 
     def context(self, job, request):
-        from jobs.forms import NonceForm
-
         return {**super().context(job, request), "confirm_form": NonceForm()}
 
 
@@ -169,10 +172,6 @@ SAMPLE_ROWS = 3
 
 def flat_error_workbook(sheet, errors) -> bytes:
     """The flat sheet as uploaded, with an error column beside the rows that failed."""
-    from openpyxl import Workbook as XlsxWorkbook
-
-    from workbook.exporter import escape_formula
-
     by_row = {}
     for error in errors:
         by_row.setdefault(error.row, []).append(
@@ -192,9 +191,6 @@ def flat_error_workbook(sheet, errors) -> bytes:
 
 def flat_mapping(job, sheet) -> tuple[list[str], str]:
     """The mapping a flat job uses, and where it comes from: "chosen", "remembered" or "guessed"."""
-    from workbook.flat_read import FIELDS, guess_mapping
-    from workbook.models import ColumnMapping
-
     chosen = job.params.get("columns")
     if isinstance(chosen, list) and len(chosen) == len(sheet.headers):
         return [c if c in FIELDS else "" for c in chosen], "chosen"
@@ -210,9 +206,6 @@ class _FlatJob(JobKind):
     dry_run = True
 
     def run(self, job, progress):
-        from workbook.flat_read import guess_mapping, read_flat
-        from workbook.flat_rows import convert, import_flat
-
         progress(0, 0, _("reading the sheet"))
         with default_storage.open(job.input_file, "rb") as handle:
             data = handle.read()
@@ -264,16 +257,10 @@ class _FlatJob(JobKind):
         }
         written = sum(s.created + s.updated + s.deleted for s in report.sheets.values())
         if not self.dry_run:
-            from workbook.models import ColumnMapping
-
             ColumnMapping.objects.remember(sheet.headers, mapping, job.owner)
         return Outcome(self.summary(written), {"sheets": sheets, "flat": flat})
 
     def context(self, job, request):
-        from jobs.forms import NonceForm
-        from workbook.flat_read import FIELDS
-        from workbook.flat_rows import field_label
-
         flat = job.report.get("flat") or {}
         headers = flat.get("headers", [])
         samples = flat.get("samples", [])
@@ -308,8 +295,6 @@ class FlatCheck(_FlatJob):
         return _("The sheet is valid. Nothing has been written yet.")
 
     def context(self, job, request):
-        from jobs.forms import NonceForm
-
         return {**super().context(job, request), "confirm_form": NonceForm()}
 
 

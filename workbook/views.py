@@ -20,6 +20,8 @@ from departments.models import Department
 from jobs.forms import NonceForm
 from jobs.models import Job, Status
 from jobs.views import start_and_show
+from workbook.flat_read import FIELDS
+from workbook.models import ColumnMapping
 from workbook.permissions import EXPORT_PERMISSIONS, IMPORT_PERMISSIONS
 from workbook.template import template_xlsx
 
@@ -204,9 +206,6 @@ def flat_import_view(request):
 
 def _flat_again(request):
     """The check page's buttons: preview again with the mapping chosen, or import."""
-    from workbook.flat_read import FIELDS
-    from workbook.models import ColumnMapping
-
     try:
         checked = Job.objects.get(pk=int(request.POST["checked"]), kind="flat-check")
     except (Job.DoesNotExist, ValueError):
