@@ -2,9 +2,12 @@
 positions, employees and reporting lines; every kind of bad data is a row error
 at the flat sheet's row and header, or a rule the preview states (issue 14)."""
 
+import datetime
+import io
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -342,6 +345,33 @@ def test_null_words_are_empty_cells():
     assert Employee.objects.count() == 1  # N/A and n/d as names are vacant posts
     clerks = Position.objects.filter(title="Clerk")
     assert sorted(p.headcount for p in clerks) == [1, 1]  # under Ann, and at the top
+
+
+def test_a_field_mapped_twice_reads_the_first_column_and_says_so():
+    book = _book("Name,Full name,Job Title\nAnn,Ann Lee,Clerk\n", ["name", "name", "title"])
+    assert "“Full name” is mapped to name too: only “Name” is read." in book.notes
+    assert book.workbook.rows("employees")[0].get("name") == "Ann"
+
+
+def test_an_xlsx_organogram_with_numbers_and_dates_in_cells():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Post ID", "Job Title", "Unit", "Reports to post", "Name", "FTE", "Start date"])
+    sheet.append([101, "Chief", "HQ", None, "Ann", 1, datetime.date(2020, 1, 2)])
+    sheet.append([102, "Deputy", "HQ", 101, "Vacant", 0.5, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    book = convert(*_xlsx(buffer.getvalue()))
+    import_flat(book)
+    deputy = Position.objects.get(code="102")
+    assert (deputy.reports_to.code, deputy.headcount) == ("101", 1)
+    held = Assignment.objects.get()
+    assert (held.position.code, held.start_date) == ("101", datetime.date(2020, 1, 2))
+
+
+def _xlsx(data):
+    sheet = read_flat(data, "posts.xlsx")
+    return sheet, guess_mapping(sheet.headers)
 
 
 def test_columns_mapping_can_ignore_and_reassign():

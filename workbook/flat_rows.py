@@ -177,12 +177,19 @@ class _Stored:
 class FlatConverter:
     def __init__(self, sheet: FlatSheet, mapping: list[str], unit: str = ""):
         self.sheet = sheet
-        self.column = {}
+        self.column, twice = {}, []
         for index, name in enumerate(mapping):
-            if name and name not in self.column:
+            if name and name in self.column:
+                twice.append((name, index))
+            elif name:
                 self.column[name] = index
         self.header = {name: sheet.headers[i] for name, i in self.column.items()}
         self.book = FlatBook(sheet, list(mapping))
+        for name, index in twice:
+            self.note(
+                _("“%(other)s” is mapped to %(field)s too: only “%(first)s” is read.")
+                % {"other": sheet.headers[index], "field": name, "first": self.header[name]}
+            )
         self.given_unit = unit.strip()
         self.posts = "post_code" in self.column
 

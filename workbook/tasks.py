@@ -214,6 +214,7 @@ class _FlatJob(JobKind):
         except UnreadableWorkbook as exc:
             raise JobFailed(exc) from None
         mapping, source = flat_mapping(job, sheet)
+        progress(0, 0, _("matching %(rows)d rows") % {"rows": len(sheet.rows)})
         book = convert(sheet, mapping, job.params.get("unit", ""))
         flat = {
             "sheet": sheet.name,
