@@ -7,9 +7,9 @@ import io
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import Workbook
 
 from departments.models import Department
 from positions.models import Assignment, Employee, Position
