@@ -347,6 +347,13 @@ def test_null_words_are_empty_cells():
     assert sorted(p.headcount for p in clerks) == [1, 1]  # under Ann, and at the top
 
 
+@pytest.mark.parametrize("name", ["Vacant", "VACANT (advertised)", "空缺", "空编", "空缺岗位", ""])
+def test_vacant_names_leave_the_post_unfilled(name):
+    book = _book(f"Post ID,Job Title,Name\nP1,Clerk,{name}\n")
+    assert book.workbook.rows("employees") == []
+    assert book.workbook.rows("positions")[0].get("headcount") == "1"
+
+
 def test_a_field_mapped_twice_reads_the_first_column_and_says_so():
     book = _book("Name,Full name,Job Title\nAnn,Ann Lee,Clerk\n", ["name", "name", "title"])
     assert "“Full name” is mapped to name too: only “Name” is read." in book.notes

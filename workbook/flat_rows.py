@@ -44,6 +44,7 @@ from workbook.sheets import MAX_CELL_CHARS, Row, Workbook
 
 NULL_WORDS = frozenset({"null", "n/a", "#n/a", "n/d", "-", "--", "—", "none", "nil"})
 VACANT_WORDS = frozenset({"vacant", "vacancy", "空缺", "空编", "空岗", "待招聘", "待招"})
+VACANT_STARTS = ("vacant", "空缺", "空编")
 PATH_SEPARATORS = re.compile(r"[/\\>›]")
 # Codes, numbers and dates are folded (ＳＡＬＥＳ－１ → SALES-1); names are kept as written.
 FOLDED = frozenset(
@@ -321,7 +322,8 @@ class FlatConverter:
                 ascii_name = (first + last).isascii()
                 name = f"{first} {last}".strip() if ascii_name else f"{last}{first}"
             key = header_key(name)
-            row.vacant = not key or key in VACANT_WORDS or key.startswith("vacant")
+            # "Vacant (advertised)", "空缺岗位": the word first is enough.
+            row.vacant = not key or key in VACANT_WORDS or key.startswith(VACANT_STARTS)
             row.name = "" if row.vacant else name
             if len(row.name) > NAME_LENGTH:
                 self.error(
