@@ -39,7 +39,11 @@ def sync_groups(apps=None, using="default"):
         content_type__app_label="jobs", codename="view_job"
     )
     editors, _ = Group.objects.using(using).get_or_create(name=HR_EDITORS)
-    editors.permissions.set([*org_perms, *view_users, *view_docs, *edit_docs, *view_jobs])
+    # The column mappings remembered for flat-sheet imports (workbook.ColumnMapping).
+    mappings = Permission.objects.using(using).filter(content_type__app_label="workbook")
+    editors.permissions.set(
+        [*org_perms, *view_users, *view_docs, *edit_docs, *view_jobs, *mappings]
+    )
     employees, _ = Group.objects.using(using).get_or_create(name=EMPLOYEES)
     employees.permissions.set([*view_org, *view_docs])
     reviewers, _ = Group.objects.using(using).get_or_create(name=REVIEWERS)
@@ -57,7 +61,7 @@ def create_app_permissions(apps, using="default"):
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
-    for label in ("auth", *ORG_APPS, DOCUMENT_APP):
+    for label in ("auth", *ORG_APPS, DOCUMENT_APP, "workbook"):
         app_config = global_apps.get_app_config(label)
         create_permissions(app_config, apps=apps, verbosity=0, using=using)
 

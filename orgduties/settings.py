@@ -226,6 +226,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", 20000, minimum=100)
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Rows of one flat sheet (an HRIS export, an organogram, a 花名册: workbook/flat_read.py);
+# a longer sheet is refused before any row is checked.
+FLAT_IMPORT_MAX_ROWS = envint("FLAT_IMPORT_MAX_ROWS", 100_000, minimum=10)
 FORM_TEMPLATE_MAX_BYTES = envint("FORM_TEMPLATE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Text read from one duty document (pasted, .txt or the text of a .docx): larger
 # documents are refused with a message, so a stray 5 MB file cannot tie up a worker.

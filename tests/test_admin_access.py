@@ -23,14 +23,18 @@ from kpis.models import Form, Kpi
 from positions.models import Assignment, DottedLine, Duty, Employee, Position
 from tests.documents_helpers import approve
 from tests.pages import form_data
+from workbook.models import ColumnMapping
 
 # Login accounts and groups are managed by superusers, not by HR editors.
 ACCOUNT_MODELS = {User, Group}
 # Background jobs are made by the pages that start them and only listed in the
 # admin (tests/test_jobs.py covers who sees which).
 JOB_MODELS = {Job}
+# Column mappings are made by the flat import's preview: HR corrects or deletes
+# them, never adds one; employees given staff status have no use for them.
+MAPPING_MODELS = {ColumnMapping}
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
-ORG_MODELS = [m for m in MODELS if m not in ACCOUNT_MODELS | JOB_MODELS]
+ORG_MODELS = [m for m in MODELS if m not in ACCOUNT_MODELS | JOB_MODELS | MAPPING_MODELS]
 # Approved revisions are records: everyone with view rights reads them, nobody
 # (HR included) adds, changes or deletes them; they have no field history.
 RECORD_MODELS = {Revision}
@@ -72,6 +76,9 @@ def examples(org, hr, employee, reviewer, approver):
         User: hr,
         Group: Group.objects.get(name=HR_EDITORS),
         Job: Job.objects.create(kind="workbook-export", owner=hr),
+        ColumnMapping: ColumnMapping.objects.remember(
+            ["工号", "岗位"], ["employee_no", "title"], hr
+        ),
     }
 
 
@@ -153,6 +160,26 @@ def test_hr_reads_records_but_never_changes_them(hr_client, examples, model):
     for view in ("add", "delete"):
         assert hr_client.get(pages(model, obj)[view]).status_code == 403, view
     assert hr_client.post(pages(model, obj)["change"], {}).status_code == 403
+
+
+def test_hr_corrects_and_deletes_column_mappings_but_never_adds_one(hr_client, examples):
+    obj = example(examples, ColumnMapping)
+    for view in ("changelist", "change", "history", "delete"):
+        assert hr_client.get(pages(ColumnMapping, obj)[view]).status_code == 200, view
+    assert hr_client.get(pages(ColumnMapping, obj)["add"]).status_code == 403
+    response = hr_client.post(
+        pages(ColumnMapping, obj)["change"], {"fields": '["employee_no", ""]', "_save": "1"}
+    )
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert obj.fields == ["employee_no", ""]
+    assert obj.history.count() == 2
+
+
+def test_staff_employee_does_not_see_column_mappings(staff_client, examples):
+    obj = example(examples, ColumnMapping)
+    for view, url in pages(ColumnMapping, obj).items():
+        assert staff_client.get(url).status_code == 403, view
 
 
 @pytest.mark.parametrize("model", sorted(ACCOUNT_MODELS, key=label), ids=label)

@@ -262,7 +262,7 @@ class UnreadableWorkbook(Exception):
 # organisation workbooks stay far below it.
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 250
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def cell_text(value) -> str:
@@ -282,7 +282,7 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def _check_zip(data: bytes) -> zipfile.ZipFile:
+def check_zip(data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -468,7 +468,7 @@ def read_upload(data: bytes, filename: str) -> Workbook:
         raise UnreadableWorkbook(_("The file is empty."))
     lowered = filename.lower()
     if data.startswith(b"PK"):
-        archive = _check_zip(data)
+        archive = check_zip(data)
         names = set(archive.namelist())
         if "[Content_Types].xml" in names:
             _check_xlsx_extent(archive)
@@ -476,7 +476,7 @@ def read_upload(data: bytes, filename: str) -> Workbook:
         if "mimetype" in names:
             return _read_calamine(data)
         return _read_csv_zip(archive)
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k" in data:
             raise UnreadableWorkbook(
                 _(

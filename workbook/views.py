@@ -20,6 +20,8 @@ from departments.models import Department
 from jobs.forms import NonceForm
 from jobs.models import Job, Status
 from jobs.views import start_and_show
+from workbook.flat_read import FIELDS
+from workbook.models import ColumnMapping
 from workbook.permissions import EXPORT_PERMISSIONS, IMPORT_PERMISSIONS
 from workbook.template import template_xlsx
 
@@ -153,11 +155,97 @@ def export_view(request):
     )
 
 
+class FlatUploadForm(NonceForm):
+    sheet = forms.FileField(
+        label=gettext_lazy("Sheet"),
+        help_text=gettext_lazy(
+            "An export of another system, one row per person or per post: .xlsx, .xls, .ods "
+            "or .csv (UTF-8, UTF-16 or GB18030)."
+        ),
+    )
+    unit = forms.CharField(
+        label=gettext_lazy("Unit"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy(
+            "Without a unit column, every row is in this unit (by default named after the "
+            "file); with one, the sheet's units are placed under it."
+        ),
+    )
+
+
+def flat_import_view(request):
+    """Upload another system's sheet; its check job's page shows the mapping and the preview."""
+    require(request, IMPORT_PERMISSIONS)
+    if request.method == "POST" and "checked" in request.POST:
+        return _flat_again(request)
+    posted = request.method == "POST"
+    form = FlatUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        upload = form.cleaned_data["sheet"]
+        if upload.size > _limit():
+            form.add_error(
+                "sheet",
+                _("The file is %(size)d KB; the limit is %(limit)d KB.")
+                % {"size": upload.size // 1024, "limit": _limit() // 1024},
+            )
+        else:
+            return start_and_show(
+                request,
+                "flat-check",
+                params={"unit": form.cleaned_data["unit"].strip()},
+                nonce=form.nonce_value(),
+                upload=(upload.read(), upload.name),
+            )
+    return TemplateResponse(
+        request,
+        "admin/workbook/flat_import.html",
+        {**_context(request, form=form), "title": _("Import a sheet from another system")},
+    )
+
+
+def _flat_again(request):
+    """The check page's buttons: preview again with the mapping chosen, or import."""
+    try:
+        checked = Job.objects.get(pk=int(request.POST["checked"]), kind="flat-check")
+    except (Job.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not checked.visible_to(request.user) or not checked.finished:
+        raise Http404
+    flat = checked.report.get("flat") or {}
+    headers = flat.get("headers") or []
+    confirm = "confirm" in request.POST
+    if confirm and checked.status != Status.DONE:
+        raise Http404
+    try:
+        with default_storage.open(checked.input_file, "rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, ValueError):
+        messages.error(request, _("The checked file is no longer kept; upload it again."))
+        return redirect("admin-flat-import")
+    unit = checked.params.get("unit", "")
+    if confirm:
+        mapping = flat.get("mapping") or []
+    else:
+        mapping = [request.POST.get(f"column-{i}", "") for i in range(len(headers))]
+        mapping = [name if name in FIELDS else "" for name in mapping]
+        unit = request.POST.get("unit", unit).strip()[:200]
+        ColumnMapping.objects.remember(headers, mapping, request.user)
+    return start_and_show(
+        request,
+        "flat-import" if confirm else "flat-check",
+        params={"checked": checked.pk, "columns": mapping, "unit": unit},
+        nonce=NonceForm(request.POST).nonce_value(),
+        upload=(data, checked.input_name),
+    )
+
+
 def admin_urls():
     from django.urls import path
 
     wrap = admin.site.admin_view
     return [
+        path("workbook/flat/", wrap(flat_import_view), name="admin-flat-import"),
         path("workbook/import/", wrap(import_view), name="admin-workbook-import"),
         path("workbook/template.xlsx", wrap(template_view), name="admin-workbook-template"),
         path("workbook/export/", wrap(export_view), name="admin-workbook-export"),
