@@ -146,3 +146,35 @@ def test_kpi_page_query_count_is_fixed(hr_client, size, django_assert_num_querie
     # A later page looks up the unit it starts at.
     with django_assert_num_queries(9):
         hr_client.get("/kpis/?period=monthly&from=D1&skip=1")
+
+
+def test_a_page_orders_functions_duties_and_positions_kpis_as_the_organisation(
+    client, employee, monkeypatch
+):
+    grow_org(departments=3, positions=2, duties=2)
+    unit = Department.objects.get(code="D1")
+    function = unit.functions.get()
+    head, other = Position.objects.filter(department=unit).order_by("code")
+    # Made in an order unlike the list's: the list sorts, not the ids.
+    Kpi.objects.create(position=other, text="D1-P1 own", order=0)
+    Kpi.objects.create(function=function, text="D1 function 2", order=2)
+    Kpi.objects.create(position=head, text="D1-P0 own", order=0)
+    Kpi.objects.create(function=function, text="D1 function 1", order=1)
+    for kpi in Kpi.objects.filter(duty__isnull=False).select_related("duty__position"):
+        kpi.text = f"{kpi.duty.position.code} duty {kpi.duty.order}"
+        kpi.save()
+    monkeypatch.setattr("browse.views.kpis.KPIS_PER_PAGE", 3)
+    client.force_login(employee)
+    seen, pages = _walk(client, "/kpis/")
+    # A function's KPIs first, then by position; a position's own after its duties'.
+    assert seen[4:12] == [
+        "D1 function 1",
+        "D1 function 2",
+        "D1-P0 duty 1",
+        "D1-P0 duty 2",
+        "D1-P0 own",
+        "D1-P1 duty 1",
+        "D1-P1 duty 2",
+        "D1-P1 own",
+    ]
+    assert len(seen) == len(set(seen)) == Kpi.objects.count() and pages == 6
