@@ -178,3 +178,15 @@ def test_a_page_orders_functions_duties_and_positions_kpis_as_the_organisation(
         "D1-P1 own",
     ]
     assert len(seen) == len(set(seen)) == Kpi.objects.count() and pages == 6
+
+
+def test_a_kpis_period_and_comparison_read_in_the_readers_language(
+    client, employee, kpis, settings
+):
+    client.force_login(employee)
+    for code, monthly in (("en", "monthly"), ("zh-hans", "每月")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+        page = soup(client.get("/kpis/?period=monthly"))
+        assert texts(page, "ul.kpis .badge")[-1] == monthly
+    page = soup(client.get("/kpis/"))
+    assert "≥ 90" in texts(page, ".kpi-structure")[0]
