@@ -92,6 +92,13 @@ class Form(ProtectedDeleteMixin, models.Model):
         return reverse("kpis:form-detail", args=[self.code])
 
 
+def rank_in(field, pks):
+    """The index of ``field``'s value in ``pks`` as SQL (``len(pks)`` when absent): to
+    order rows by a list of pks without joining the table it comes from."""
+    whens = [When(**{field: pk}, then=n) for n, pk in enumerate(pks)]
+    return Case(*whens, default=len(pks), output_field=models.IntegerField())
+
+
 def _department(field):
     """``field`` of the department a KPI belongs to, through whichever owner it has."""
     return Coalesce(
@@ -161,19 +168,20 @@ class KpiQuerySet(models.QuerySet):
             )
         )
 
-    def owners_in(self, departments):
-        """``owners`` of every KPI of these departments, in the order of ``departments``.
+    def in_walk_order(self, positions, functions_of, departments):
+        """``owners`` of the KPIs of these positions (theirs and their duties') and of
+        the functions of ``functions_of``, in the order of the organisation.
 
-        By department as listed, a function's KPIs first, then by position, a
-        position's own KPIs after its duties'; sorted in SQL, so a slice of it
-        reads only its rows back (a unit with 10,000 KPIs sorted here in
-        Python cost 40 ms a page). Each tuple ends with the department's rank
-        in ``departments``, which the order needs.
+        By department in the order of ``departments`` (a list of pks), a
+        function's KPIs first, then by position code, a position's own KPIs
+        after its duties'. Sorted in SQL, so a slice of it reads only its rows
+        back (sorting a unit's 10,000 KPIs here cost 40 ms a page). Each tuple
+        ends with the department's rank in ``departments``.
         """
         return self.owners(
-            Q(duty__position__department__in=departments),
-            Q(position__department__in=departments),
-            Q(function__department__in=departments),
+            Q(duty__position__in=positions),
+            Q(position__in=positions),
+            Q(function__department__in=functions_of),
             ranks=departments,
         ).order_by(
             "dept_rank",
@@ -203,8 +211,7 @@ class KpiQuerySet(models.QuerySet):
             names["duty_order"] = duty_order
             fields = ["pk", *names, "order"]
             if ranks is not None:
-                whens = [When(**{f"{department}_id": pk}, then=n) for n, pk in enumerate(ranks)]
-                names["dept_rank"] = Case(*whens, default=len(ranks), output_field=number)
+                names["dept_rank"] = rank_in(f"{department}_id", ranks)
                 fields.append("dept_rank")
             return queryset.annotate(**names).values_list(*fields)
 
