@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from core.links import page_url
 from departments.models import Department
-from kpis.models import Form, Kpi, rank_in
+from kpis.models import Form, Kpi
 from positions.models import Duty, Position
 
 FORMS_PER_PAGE = 50
@@ -162,9 +162,9 @@ def _kpi_page(kpis, start):
         # The start unit's functions and its positions before ``at`` were shown.
         positions = positions.exclude(department=order[0], code__lt=at)
     positions = list(
-        positions.annotate(rank=rank_in("department_id", order))
-        .order_by("rank", "code")
-        .values_list("pk", "department_id", "code")[: POSITIONS_PER_PAGE + 1]
+        positions.order_by("department__tree_id", "department__lft", "code").values_list(
+            "pk", "department_id", "code"
+        )[: POSITIONS_PER_PAGE + 1]
     )
     cut = positions[POSITIONS_PER_PAGE] if len(positions) > POSITIONS_PER_PAGE else None
     # Functions come first in their unit: those of the units up to the cut.
@@ -172,7 +172,7 @@ def _kpi_page(kpis, start):
     if at:
         functions_of = functions_of[1:]
     owners = list(
-        kpis.in_walk_order([p[0] for p in positions[:POSITIONS_PER_PAGE]], functions_of, order)[
+        kpis.in_walk_order([p[0] for p in positions[:POSITIONS_PER_PAGE]], functions_of)[
             skip : skip + KPIS_PER_PAGE + 1
         ]
     )
