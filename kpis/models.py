@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q, Value
+from django.db.models import Count, F, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +161,17 @@ class KpiQuerySet(models.QuerySet):
             )
         )
 
+    def count_of_position(self, position):
+        """How many of these KPIs the position ``position`` (an OuterRef) and its duties
+        have, as a subquery of each: index look-ups, no rows read back."""
+        every = self.order_by()
+
+        def count(**owner):
+            counted = every.filter(**owner).values(*owner).annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(counted), 0)
+
+        return count(duty__position=position) + count(position=position)
+
     def in_walk_order(self, positions, functions_of):
         """``owners`` of the KPIs of these positions (theirs and their duties') and of
         the functions of the departments ``functions_of``, in the order of the
@@ -227,7 +238,9 @@ class KpiQuerySet(models.QuerySet):
         functions = branch(
             every.filter(by_function), "function__department", none_text, none_text, none_number
         )
-        return duties.union(positions, functions)
+        # UNION ALL: a KPI has exactly one owner (kpi_has_exactly_one_owner), so
+        # the branches never share a row and need no de-duplicating.
+        return duties.union(positions, functions, all=True)
 
 
 class Kpi(models.Model):
