@@ -212,3 +212,18 @@ def test_a_page_stops_after_its_budget_of_positions_and_the_next_goes_on_there(
     assert texts(second, ".kpi-text") == [f"D0-P{p}/{d}" for p in (2, 3, 4) for d in (1, 2)]
     seen, pages = _walk(client, "/kpis/")
     assert len(seen) == len(set(seen)) == Kpi.objects.count() and pages == 3
+
+
+def test_a_position_with_more_kpis_than_a_page_goes_on_over_pages(client, employee, monkeypatch):
+    grow_org(departments=2, positions=2, duties=1)
+    busy = Position.objects.get(code="D0-P1")
+    for n in range(7):
+        Kpi.objects.create(position=busy, text=f"busy {n}", order=n)
+    monkeypatch.setattr("browse.views.kpis.KPIS_PER_PAGE", 3)
+    client.force_login(employee)
+    seen, pages = _walk(client, "/kpis/")
+    others = [t for t in seen if not t.startswith("busy")]
+    assert [t for t in seen if t.startswith("busy")] == [f"busy {n}" for n in range(7)]
+    assert len(seen) == Kpi.objects.count() and len(others) == 4
+    page = soup(client.get("/kpis/?from=D0&at=D0-P1&skip=3"))
+    assert texts(page, ".kpi-text")[:3] == ["busy 2", "busy 3", "busy 4"]

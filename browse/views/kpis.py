@@ -20,7 +20,9 @@ FORMS_PER_PAGE = 50
 USED_BY = 5
 DUTIES_PER_PAGE = 50
 KPIS_PER_PAGE = 100
-POSITIONS_PER_PAGE = 100
+# Positions a page of the KPI list looks at: enough for 100 KPIs where only
+# two positions in five have one (a month's), few enough to count their KPIs.
+POSITIONS_PER_PAGE = 200
 UNITS_PER_PAGE = 20
 
 
