@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q, Value
+from django.db.models import Count, F, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +82,8 @@ class Form(ProtectedDeleteMixin, models.Model):
         verbose_name = _("form")
         verbose_name_plural = _("forms")
         ordering = ["name", "code"]
+        # The catalogue's order: its first and last pages read 50 rows of it.
+        indexes = [models.Index(fields=["name", "code"], name="form_name_code")]
 
     def __str__(self):
         return f"《{self.name}》"
@@ -159,52 +161,86 @@ class KpiQuerySet(models.QuerySet):
             )
         )
 
-    def owners_in(self, departments):
-        """``owners`` of every KPI of these departments (their functions', positions', duties')."""
+    def count_of_position(self, position):
+        """How many of these KPIs the position ``position`` (an OuterRef) and its duties
+        have, as a subquery of each: index look-ups, no rows read back."""
+        every = self.order_by()
+
+        def count(**owner):
+            counted = every.filter(**owner).values(*owner).annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(counted), 0)
+
+        return count(duty__position=position) + count(position=position)
+
+    def in_walk_order(self, positions, functions_of):
+        """``owners`` of the KPIs of these positions (theirs and their duties') and of
+        the functions of the departments ``functions_of``, in the order of the
+        organisation.
+
+        Tree order of the departments, a function's KPIs first, then by
+        position code, a position's own KPIs after its duties'. Sorted in SQL,
+        so a slice of it reads only its rows back (sorting a unit's 10,000 KPIs
+        here cost 40 ms a page). Each tuple ends with the department's tree_id
+        and lft.
+        """
         return self.owners(
-            Q(duty__position__department__in=departments),
-            Q(position__department__in=departments),
-            Q(function__department__in=departments),
+            Q(duty__position__in=positions),
+            Q(position__in=positions),
+            Q(function__department__in=functions_of),
+            tree=True,
+        ).order_by(
+            "dept_tree",
+            "dept_lft",
+            F("pos_code").asc(nulls_first=True),
+            F("duty_order").asc(nulls_last=True),
+            "order",
+            "pk",
         )
 
-    def owners(self, by_duty, by_position, by_function):
+    def owners(self, by_duty, by_position, by_function, tree=False):
         """(pk, department pk, position code, position title, duty order, order) of
         the KPIs of the duties ``by_duty`` picks, of the positions ``by_position``
         picks and of the functions ``by_function`` picks: a union of three index
         look-ups, in no order.
 
         The position is the duty's or the KPI's own, none for a function's KPI;
-        the duty order is None but for a duty's KPI.
+        the duty order is None but for a duty's KPI. ``tree``: the department's
+        tree_id and lft follow (``dept_tree``, ``dept_lft``), to order by.
         """
         text, number = models.CharField(), models.IntegerField()
         none_text, none_number = Value(None, output_field=text), Value(None, output_field=number)
         every = self.order_by()
-        duties = every.filter(by_duty).values_list(
-            "pk",
-            "duty__position__department_id",
-            "duty__position__code",
-            "duty__position__title",
-            "duty__order",
-            "order",
+
+        def branch(queryset, department, code, title, duty_order):
+            names = {"dept": F(f"{department}_id"), "pos_code": code, "pos_title": title}
+            names["duty_order"] = duty_order
+            fields = ["pk", *names, "order"]
+            if tree:
+                names["dept_tree"] = F(f"{department}__tree_id")
+                names["dept_lft"] = F(f"{department}__lft")
+                fields += ["dept_tree", "dept_lft"]
+            return queryset.annotate(**names).values_list(*fields)
+
+        duties = branch(
+            every.filter(by_duty),
+            "duty__position__department",
+            F("duty__position__code"),
+            F("duty__position__title"),
+            F("duty__order"),
         )
-        positions = (
-            every.filter(by_position)
-            .annotate(_duty_order=none_number)
-            .values_list(
-                "pk",
-                "position__department_id",
-                "position__code",
-                "position__title",
-                "_duty_order",
-                "order",
-            )
+        positions = branch(
+            every.filter(by_position),
+            "position__department",
+            F("position__code"),
+            F("position__title"),
+            none_number,
         )
-        functions = (
-            every.filter(by_function)
-            .annotate(_code=none_text, _title=none_text, _duty_order=none_number)
-            .values_list("pk", "function__department_id", "_code", "_title", "_duty_order", "order")
+        functions = branch(
+            every.filter(by_function), "function__department", none_text, none_text, none_number
         )
-        return duties.union(positions, functions)
+        # UNION ALL: a KPI has exactly one owner (kpi_has_exactly_one_owner), so
+        # the branches never share a row and need no de-duplicating.
+        return duties.union(positions, functions, all=True)
 
 
 class Kpi(models.Model):
@@ -314,6 +350,14 @@ class Kpi(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    # Django's get_FOO_display() rebuilds a dict of the field's choices at each
+    # call (150 µs): twice a KPI, it was a third of a page of 100 KPIs.
+    def get_period_display(self):
+        return _PERIODS.get(self.period, self.period)
+
+    def get_comparison_display(self):
+        return _COMPARISONS.get(self.comparison, self.comparison)
+
     @property
     def is_structured(self) -> bool:
         return bool(self.comparison and self.target is not None) or bool(self.deadline_day)
@@ -333,6 +377,10 @@ class Kpi(models.Model):
             days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][self.deadline_month - 1]
             if self.deadline_day > days:
                 raise ValidationError({"deadline_day": _("That month has no such day.")})
+
+
+_PERIODS = dict(Kpi.Period.choices)
+_COMPARISONS = dict(Kpi.Comparison.choices)
 
 
 class HistoricalDutyForm(models.Model):

@@ -306,6 +306,15 @@ class Duty(models.Model):
         verbose_name = _("duty")
         verbose_name_plural = _("duties")
         ordering = ["position", "kind", "order", "id"]
+        indexes = [
+            # A unit's duties (the KPI list, forms by unit) from the index alone
+            # on PostgreSQL: without the id in it, the planner merge-joined all
+            # 200,000 duties with all KPIs rather than look up 2,000 (50 ms).
+            models.Index(fields=["position", "order"], include=["id"], name="duty_position_order"),
+            # And the other way, a page of forms' duties to their positions: with
+            # the primary key alone, it scanned all 200,000 duties (50 ms).
+            models.Index(fields=["id"], include=["position"], name="duty_id_position"),
+        ]
 
     def __str__(self):
         # Querysets from with_numbers() know the item's number: show it as HR writes it.

@@ -1,9 +1,10 @@
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from browse.views.kpis import DUTIES_PER_PAGE, USED_BY
 from kpis.models import Form
-from positions.models import Duty
+from positions.models import Duty, Position
 from tests.factories import grow_org
 from tests.pages import soup, texts
 
@@ -97,3 +98,22 @@ def test_a_form_used_everywhere_names_a_few_positions_and_pages_its_duties(clien
     last = soup(client.get("/forms/F-ALL/?page=2"))
     assert len(last.select("main ul li")) == 60 - DUTIES_PER_PAGE
     assert texts(last, ".pager span") == ["page 2 of 2"]
+
+
+def test_catalogue_links_lead_to_the_form_its_owner_and_its_positions(client, employee, org):
+    # Codes with characters a URL must quote: the links are those reverse() makes.
+    unit = org["sales"]
+    position = Position.objects.create(code="销售 专员#1", title="销售专员", department=unit)
+    duties = [Duty.objects.create(position=position, text=f"职责{i}") for i in range(3)]
+    form = Form.objects.create(code="F 报价?", name="报价单", department=unit)
+    form.duties.set(duties)
+    client.force_login(employee)
+    page = soup(client.get("/forms/"))
+    row = next(tr for tr in page.select("table.grid tbody tr") if "报价单" in tr.td.get_text())
+    cells = row.select("td")
+    assert cells[0].a["href"] == reverse("kpis:form-detail", args=[form.code])
+    assert cells[1].a["href"] == reverse("departments:detail", args=[unit.code])
+    assert cells[2].a["href"] == reverse("positions:detail", args=[position.code])
+    assert cells[2].get_text(" ", strip=True) == "销售专员 (3 duties)"
+    assert client.get(cells[2].a["href"]).status_code == 200
+    assert client.get(cells[0].a["href"]).status_code == 200

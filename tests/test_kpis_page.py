@@ -136,13 +136,94 @@ def test_a_filter_keeps_to_its_kpis_on_every_page(client, employee, monkeypatch)
 @pytest.mark.parametrize("size", [2, 20])
 def test_kpi_page_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=size, positions=2, duties=3)
-    # Expect 8 queries:
+    # Expect 9 queries:
     # * session, user
-    # * the units of the page, where each of their KPIs sits, the page's KPIs
+    # * the units of the page, their positions in order, where the KPIs of
+    #   those and of the units' functions sit, the page's KPIs
     # * the count
     # * two permission look-ups
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         hr_client.get("/kpis/?period=monthly")
     # A later page looks up the unit it starts at.
-    with django_assert_num_queries(9):
-        hr_client.get("/kpis/?period=monthly&from=D1&skip=1")
+    with django_assert_num_queries(10):
+        hr_client.get("/kpis/?period=monthly&from=D1&at=D1-P1&skip=1")
+
+
+def test_a_page_orders_functions_duties_and_positions_kpis_as_the_organisation(
+    client, employee, monkeypatch
+):
+    grow_org(departments=3, positions=2, duties=2)
+    unit = Department.objects.get(code="D1")
+    function = unit.functions.get()
+    head, other = Position.objects.filter(department=unit).order_by("code")
+    # Made in an order unlike the list's: the list sorts, not the ids.
+    Kpi.objects.create(position=other, text="D1-P1 own", order=0)
+    Kpi.objects.create(function=function, text="D1 function 2", order=2)
+    Kpi.objects.create(position=head, text="D1-P0 own", order=0)
+    Kpi.objects.create(function=function, text="D1 function 1", order=1)
+    for kpi in Kpi.objects.filter(duty__isnull=False).select_related("duty__position"):
+        kpi.text = f"{kpi.duty.position.code} duty {kpi.duty.order}"
+        kpi.save()
+    monkeypatch.setattr("browse.views.kpis.KPIS_PER_PAGE", 3)
+    client.force_login(employee)
+    seen, pages = _walk(client, "/kpis/")
+    # A function's KPIs first, then by position; a position's own after its duties'.
+    assert seen[4:12] == [
+        "D1 function 1",
+        "D1 function 2",
+        "D1-P0 duty 1",
+        "D1-P0 duty 2",
+        "D1-P0 own",
+        "D1-P1 duty 1",
+        "D1-P1 duty 2",
+        "D1-P1 own",
+    ]
+    assert len(seen) == len(set(seen)) == Kpi.objects.count() and pages == 6
+
+
+def test_a_kpis_period_and_comparison_read_in_the_readers_language(
+    client, employee, kpis, settings
+):
+    client.force_login(employee)
+    for code, monthly in (("en", "monthly"), ("zh-hans", "每月")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+        page = soup(client.get("/kpis/?period=monthly"))
+        assert texts(page, "ul.kpis .badge")[-1] == monthly
+    page = soup(client.get("/kpis/"))
+    assert "≥ 90" in texts(page, ".kpi-structure")[0]
+
+
+def test_a_page_stops_after_its_budget_of_positions_and_the_next_goes_on_there(
+    client, employee, monkeypatch
+):
+    # The company's head (no KPIs) and one unit of 7 positions, 2 KPIs each
+    # (their duties'): a page holds the KPIs of 3 positions, so the unit is
+    # cut twice between positions.
+    grow_org(departments=1, positions=7, duties=2)
+    _name_kpis_by_owner()
+    monkeypatch.setattr("browse.views.kpis.POSITIONS_PER_PAGE", 3)
+    client.force_login(employee)
+    first = soup(client.get("/kpis/"))
+    assert texts(first, "main section.card h3") == ["岗位0-0", "岗位0-1"]
+    following = [a["href"] for a in first.select(".pager a") if "next" in a.get_text()]
+    assert following == ["?from=D0&at=D0-P2"]
+    second = soup(client.get(f"/kpis/{following[0]}"))
+    assert texts(second, "main section.card > h2") == ["部门0"]
+    assert texts(second, ".kpi-text") == [f"D0-P{p}/{d}" for p in (2, 3, 4) for d in (1, 2)]
+    seen, pages = _walk(client, "/kpis/")
+    assert len(seen) == len(set(seen)) == Kpi.objects.count() and pages == 3
+
+
+def test_a_position_with_more_kpis_than_a_page_goes_on_over_pages(client, employee, monkeypatch):
+    grow_org(departments=2, positions=2, duties=1)
+    busy = Position.objects.get(code="D0-P1")
+    for n in range(7):
+        Kpi.objects.create(position=busy, text=f"busy {n}", order=n)
+    monkeypatch.setattr("browse.views.kpis.KPIS_PER_PAGE", 3)
+    client.force_login(employee)
+    seen, pages = _walk(client, "/kpis/")
+    others = [t for t in seen if not t.startswith("busy")]
+    assert [t for t in seen if t.startswith("busy")] == [f"busy {n}" for n in range(7)]
+    assert len(seen) == Kpi.objects.count() and len(others) == 4
+    page = soup(client.get("/kpis/?from=D0&at=D0-P1&skip=3"))
+    assert texts(page, ".kpi-text")[:3] == ["busy 2", "busy 3", "busy 4"]

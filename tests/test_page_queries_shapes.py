@@ -84,10 +84,11 @@ EXPECTED = {
     "forms catalogue, last page": 7,
     # + the form, the count and a page of its duties, their numbers
     "form": 8,
-    # + a page of units in tree order, their KPIs with owners, the next unit
-    "KPIs": 8,
-    "KPIs due in December": 8,
-    "KPIs, last page": 8,
+    # + a page of units in tree order, a page of their positions in order, where
+    # the KPIs of those and of the units' functions sit, the page's KPIs, the count
+    "KPIs": 9,
+    "KPIs due in December": 9,
+    "KPIs, last page": 9,
     # + generation, the departments' names and aliases, then per group
     # (units, positions, duties, KPIs, forms) its ranked matches up to the cap;
     # a group with matches also reads its page of rows (not counted here)
