@@ -18,7 +18,7 @@ as part of a run 1, 2, 3 … that starts the list and follows a sentence end.
 import re
 from functools import lru_cache
 
-from core.chinese import converter
+import opencc
 
 # The labels of a job-description form's cells, in simplified Chinese; their
 # traditional forms are added below. Cells name the post and its relations;
@@ -72,9 +72,11 @@ _PARTICLES = "的之和与與及或等对對向由在为為"
 
 
 def _spellings(labels) -> set[str]:
+    """The labels as written, and in traditional characters (Taiwan's too)."""
     forms = set(labels)
     for config in ("s2t", "s2tw"):
-        forms |= {converter(config).convert(label) for label in labels}
+        converter = opencc.OpenCC(config)
+        forms |= {converter.convert(label) for label in labels}
     return forms
 
 
