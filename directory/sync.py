@@ -65,12 +65,22 @@ class SyncReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def _yesterday_or_start(assignment, today):
-    """The end date of an assignment that ends now: yesterday, or its start if later."""
+def _end(assignments, today):
+    """End assignments now: yesterday was their last day, so today they are history.
+
+    One that starts today or later never began: it is deleted, and its history
+    keeps the record of it.
+    """
     yesterday = today - datetime.timedelta(days=1)
-    if assignment.start_date and assignment.start_date > yesterday:
-        return assignment.start_date
-    return yesterday
+    ending = [a for a in assignments if not (a.start_date and a.start_date > yesterday)]
+    unstarted = [a for a in assignments if a.start_date and a.start_date > yesterday]
+    for assignment in ending:
+        assignment.end_date = yesterday
+    if ending:
+        bulk_update_with_history(ending, Assignment, ["end_date"], default_change_reason=REASON)
+    for assignment in unstarted:
+        assignment._change_reason = REASON
+        assignment.delete()
 
 
 class DirectorySync:
@@ -112,7 +122,7 @@ class DirectorySync:
         self.users = {u.username: u for u in get_user_model().objects.all()}
         self.departments = {}
         for d in Department.objects.all():
-            for key in (d.code, normalise(d.name), *(normalise(a) for a in d.alias_list())):
+            for key in (d.code, normalise(d.name), *(normalise(a) for a in d.alias_list)):
                 self.departments.setdefault(key, d)
         self.positions = defaultdict(list)
         for p in Position.objects.all():
@@ -212,8 +222,8 @@ class DirectorySync:
             )
         self.report.created = [str(e) for e in created]
         moved = self._place(records, matched)
-        self._record_entries(records, matched)
         self._reactivate_logins(records, matched)
+        self._record_entries(records, matched)
         self._deactivate()
         changed = dict.fromkeys(changed_names + moved)
         self.report.changed = list(changed)
@@ -306,7 +316,6 @@ class DirectorySync:
             if current is not None and current.position_id == position.pk:
                 continue
             if current is not None:
-                current.end_date = _yesterday_or_start(current, self.today)
                 ended.append(current)
             assignment = Assignment(
                 employee=employee, position=position, is_primary=True, start_date=self.today
@@ -315,8 +324,7 @@ class DirectorySync:
             self.primaries[employee.pk] = assignment
             moved.append(str(employee))
         # Ended first: an employee has one open primary position at any moment.
-        if ended:
-            bulk_update_with_history(ended, Assignment, ["end_date"], default_change_reason=REASON)
+        _end(ended, self.today)
         if new:
             bulk_create_with_history(new, Assignment, default_change_reason=REASON)
         created = set(self.report.created)
@@ -360,9 +368,7 @@ class DirectorySync:
         ending = list(
             Assignment.objects.current(self.today).filter(employee__in=employees, end_date=None)
         )
-        for assignment in ending:
-            assignment.end_date = _yesterday_or_start(assignment, self.today)
-        bulk_update_with_history(ending, Assignment, ["end_date"], default_change_reason=REASON)
+        _end(ending, self.today)
         DirectoryEntry.objects.filter(pk__in=[entry.pk for entry in self.leavers]).update(
             deactivated_at=self.now
         )
