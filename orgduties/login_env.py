@@ -165,6 +165,7 @@ def oidc_settings(debug: bool) -> dict:
         "OIDC_RP_SIGN_ALGO": algorithm,
         "OIDC_RP_SCOPES": envstr("OIDC_RP_SCOPES", "openid email profile"),
         "OIDC_TIMEOUT": envint("OIDC_TIMEOUT", 5, minimum=1),
+        "OIDC_USE_PKCE": envbool("OIDC_USE_PKCE", True),
         "OIDC_CREATE_USER": envbool("OIDC_CREATE_USER", True),
         "OIDC_USERNAME_ALGO": "directory.backends.oidc_username",
         "LOGIN_REDIRECT_URL_FAILURE": "login",
