@@ -39,6 +39,15 @@ def _note_unreachable(sender, context, user, request, exception, **kwargs):
 ldap_error.connect(_note_unreachable, dispatch_uid="directory-unreachable")
 
 
+def failed_during_outage(request, credentials=None) -> bool:
+    """django-axes: a login that failed because the directory was away is no attempt.
+
+    Otherwise everyone who tried a few times during an outage would stay locked
+    out after the directory is back.
+    """
+    return bool(getattr(request, UNREACHABLE_FLAG, False))
+
+
 class DirectoryBackend(LDAPBackend):
     """django-auth-ldap, with the roles and the Employee link of this project."""
 

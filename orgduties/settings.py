@@ -306,6 +306,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15, minimu
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+# A login that failed only because the company directory was away is not counted.
+AXES_WHITELIST_CALLABLE = "directory.backends.failed_during_outage"
 AXES_VERBOSE = False
 # Lockouts are cleared with `manage.py axes_reset_username USERNAME`, not in the admin
 # (HR editors manage the organisation, not login security).

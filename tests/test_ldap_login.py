@@ -194,6 +194,25 @@ def test_a_stopped_directory_is_named_on_the_login_page_in_the_users_language(
     assert _login(client, "root", "root-pass-123").status_code == 302
 
 
+def test_logins_tried_during_an_outage_do_not_lock_anyone_out(client, slapd, use_ldap, settings):
+    use_ldap(slapd.uri)
+    slapd.stop()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        assert _login(client, "p007").status_code == 200
+
+    slapd.start()
+
+    assert _login(client, "p007").status_code == 302
+
+
+def test_wrong_directory_passwords_still_lock_out(client, slapd, use_ldap, settings):
+    use_ldap(slapd.uri)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "p007", "wrong")
+
+    assert _login(client, "p007").status_code == 429
+
+
 @pytest.mark.parametrize("start_tls", [False, True])
 def test_a_hung_directory_fails_the_login_within_the_timeout(
     client, silent_server, use_ldap, local_superuser, start_tls

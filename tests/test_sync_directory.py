@@ -191,3 +191,34 @@ def test_a_directory_that_is_down_changes_nothing(synced):
 def test_without_a_directory_the_command_says_so(db):
     with pytest.raises(CommandError, match="LDAP_SERVER_URI is not set"):
         _sync()
+
+
+@pytest.mark.parametrize("people_filter", ["(departmentNumber=SALES)", "(employeeNumber=*)"])
+def test_the_query_count_does_not_grow_with_the_directory(synced, settings, people_filter):
+    """25 or 50 people: the same queries, first run and second alike."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.DIRECTORY_LDAP_PEOPLE_FILTER = people_filter
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            _sync()
+        counts.append(len(queries))
+        _a_month_ago()
+
+    # Kept in a list per run: the first creates everyone, the second finds them all.
+    assert counts == EXPECTED_QUERIES[connection.vendor]
+
+
+# The same at both sizes (the test is parametrised over them).
+# First run, 16 queries:
+# * the savepoint and its release (PostgreSQL: and the tree's advisory lock)
+# * the lookups: employees, directory entries, users, departments, positions, open
+#   primary assignments
+# * the new logins, the Employees group, their memberships
+# * the new employees and their history
+# * their assignments and their history
+# * their directory entries
+# Second run, 9: the savepoint, its release, the six lookups, the entries' last-seen.
+EXPECTED_QUERIES = {"sqlite": [16, 9], "postgresql": [17, 10]}
