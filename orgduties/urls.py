@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from browse import urls as browse_urls
+from directory.forms import AdminLoginForm
 from directory.views import LoginView
 from intake import views as intake_views
 from search import views as search_views
@@ -15,6 +16,8 @@ admin.site.site_header = _("OrgDuties administration")
 admin.site.site_title = _("OrgDuties")
 admin.site.index_title = _("Organisation, positions and duties")
 admin.site.index_template = "admin/orgduties_index.html"
+# Says so when the company directory is away, as the site's login page does.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", include("orgchart.urls")),

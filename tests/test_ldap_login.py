@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.roles import APPROVERS, EMPLOYEES, HR_EDITORS, REVIEWERS
-from directory.forms import LoginForm
+from directory.forms import DIRECTORY_UNREACHABLE
 from positions.models import Employee
 from tests.ldap_server import BY_UID, PASSWORD, group_dn
 from tests.pages import soup
@@ -187,11 +187,21 @@ def test_a_stopped_directory_is_named_on_the_login_page_in_the_users_language(
 
     assert response.status_code == 200
     with translation.override(language):
-        expected = str(LoginForm.error_messages["directory_unreachable"])
+        expected = str(DIRECTORY_UNREACHABLE)
     assert _error(response) == expected
     assert soup(response).html["lang"] == language
     # Local accounts still work.
     assert _login(client, "root", "root-pass-123").status_code == 302
+
+
+def test_the_admin_login_names_the_outage_too(client, slapd, use_ldap):
+    use_ldap(slapd.uri)
+    slapd.stop()
+
+    response = client.post("/admin/login/", {"username": "p001", "password": PASSWORD})
+
+    notes = [p.get_text(strip=True) for p in soup(response).select("p.errornote")]
+    assert str(DIRECTORY_UNREACHABLE) in notes
 
 
 def test_logins_tried_during_an_outage_do_not_lock_anyone_out(client, slapd, use_ldap, settings):
