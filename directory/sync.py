@@ -83,6 +83,15 @@ def _end(assignments, today):
         assignment.delete()
 
 
+def _depth(key, records) -> int:
+    """How many managers above a person, within the directory (a loop counts once)."""
+    seen = {key}
+    while (manager := records[key].manager_dn.lower()) in records and manager not in seen:
+        seen.add(manager)
+        key = manager
+    return len(seen) - 1
+
+
 class DirectorySync:
     """One run: ``run(people)`` with the people read from the directory (directory.people)."""
 
@@ -153,7 +162,7 @@ class DirectorySync:
     def _match(self, records) -> dict:
         """The stored employee of each record (None: a new one), by number, else by e-mail."""
         numbers = {r.employee_no for r in records.values()}
-        matched = {}
+        matched, taken = {}, set()
         for key, person in records.items():
             employee = self.employees.get(person.employee_no)
             if employee is None and person.email:
@@ -161,9 +170,11 @@ class DirectorySync:
                 found = [
                     e
                     for e in self.by_email.get(person.email.lower(), [])
-                    if e.employee_no not in numbers and e not in matched.values()
+                    if e.employee_no not in numbers and e.pk not in taken
                 ]
                 employee = found[0] if len(found) == 1 else None
+            if employee is not None:
+                taken.add(employee.pk)
             matched[key] = employee
         return matched
 
@@ -303,8 +314,9 @@ class DirectorySync:
 
     def _place(self, records, matched) -> list[str]:
         """Give each person the primary position the directory says; the moved, described."""
-        # Managers first, so that a new manager's post is known when choosing their reports'.
-        order = sorted(records.items(), key=lambda item: bool(item[1].manager_dn))
+        # Managers before their reports, so that a manager's new post is known when
+        # choosing between their reports' posts.
+        order = sorted(records.items(), key=lambda item: _depth(item[0], records))
         ended, new, moved = [], [], []
         for key, person in order:
             employee = matched[key]
