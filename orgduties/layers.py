@@ -19,6 +19,7 @@ LAYERS = [
     ("storage",),  # backup/restore and the content generation: every table at once
     ("workbook",),  # the organisation as a workbook: import, export, template
     ("intake",),  # duty documents (text, Word) -> preview -> rows
+    ("directory",),  # company login (LDAP / Active Directory, OIDC) and the directory sync
     ("orgchart",),  # the drawn org chart: layout, SVG/PDF/PNG, its pages and export command
     ("browse", "search"),  # the pages employees read
     ("demo",),  # the demo organisation

@@ -21,6 +21,7 @@ from orgduties.env import (
     envstr,
     envtimezone,
 )
+from orgduties.login_env import LDAP_BACKEND, OIDC_BACKEND, ldap_settings, oidc_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "storage",
     "workbook",
     "intake",
+    "directory",
     "orgchart",
     "browse",
     "search",
@@ -95,8 +97,18 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out user is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # Local accounts next: the HR superuser never waits for the company directory.
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Company login (README "Company login"): LDAP / Active Directory and OIDC single
+# sign-on, each off until its first variable (LDAP_SERVER_URI, OIDC_RP_CLIENT_ID) is set.
+globals().update(ldap_settings(DEBUG))
+globals().update(oidc_settings(DEBUG))
+if DIRECTORY_LDAP_ENABLED:  # noqa: F821 (set just above)
+    AUTHENTICATION_BACKENDS.append(LDAP_BACKEND)
+if DIRECTORY_OIDC_ENABLED:  # noqa: F821
+    AUTHENTICATION_BACKENDS.append(OIDC_BACKEND)
 
 ROOT_URLCONF = "orgduties.urls"
 
@@ -297,6 +309,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15, minimu
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+# A login that failed only because the company directory was away is not counted.
+AXES_WHITELIST_CALLABLE = "directory.backends.failed_during_outage"
 AXES_VERBOSE = False
 # Lockouts are cleared with `manage.py axes_reset_username USERNAME`, not in the admin
 # (HR editors manage the organisation, not login security).

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from browse import urls as browse_urls
+from directory.forms import AdminLoginForm
+from directory.views import LoginView
 from intake import views as intake_views
 from search import views as search_views
 from workbook import views as workbook_views
@@ -14,6 +16,8 @@ admin.site.site_header = _("OrgDuties administration")
 admin.site.site_title = _("OrgDuties")
 admin.site.index_title = _("Organisation, positions and duties")
 admin.site.index_template = "admin/orgduties_index.html"
+# Says so when the company directory is away, as the site's login page does.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", include("orgchart.urls")),
@@ -27,9 +31,11 @@ urlpatterns = [
     path("people/", include(browse_urls.people_urls)),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        LoginView.as_view(),
         name="login",
     ),
+    # Company single sign-on (OIDC), when configured: see directory/conf.py.
+    path("oidc/", include("directory.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language can be chosen on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -246,11 +246,11 @@ class EmployeeAdmin(SheetImportExportMixin, OrgHistoryAdmin):
     list_display = ("employee_no", "name", "user", "position_count", "has_photo", "is_active")
     ordering = ("employee_no",)
     list_select_related = ("user",)
-    search_fields = ("employee_no", "name", "user__username")
+    search_fields = ("employee_no", "name", "email", "user__username")
     list_filter = ("is_active",)
     autocomplete_fields = ("user",)
     show_full_result_count = False
-    fields = ("employee_no", "name", "user", "is_active", "current_photo", "photo")
+    fields = ("employee_no", "name", "email", "user", "is_active", "current_photo", "photo")
     readonly_fields = ("current_photo",)
     # The upload is re-encoded and checked in the form (core.images): a bad file
     # is a form error, and only a clean JPEG is stored.

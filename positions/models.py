@@ -346,6 +346,9 @@ class Employee(models.Model):
     employee_no = models.CharField(_("employee number"), max_length=40, unique=True)
     # "full name" (姓名), not "name" (名称, a department's or a form's).
     name = models.CharField(_("full name"), max_length=100)
+    # From the company directory (sync_directory); a company login finds its
+    # employee by number, else by this address.
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),

@@ -14,6 +14,13 @@ from django.utils import translation
 from core.roles import APPROVERS, EMPLOYEES, HR_EDITORS, REVIEWERS
 from departments.models import Department, DepartmentFunction
 from positions.models import Duty, Position
+from tests.directory_helpers import (  # noqa: F401 (fixtures of the company-login tests)
+    directory_org,
+    local_superuser,
+    slapd,
+    use_ldap,
+    use_oidc,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -43,11 +43,11 @@ print(json.dumps({
 """
 
 
-def start(**env):
-    """Start Django in a new interpreter with only ``env`` set; return the finished process."""
+def start(code=SHOW_SETTINGS, **env):
+    """Run ``code`` in a new interpreter with only ``env`` set; return the finished process."""
     clean = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "orgduties.settings", **env}
     return subprocess.run(
-        [sys.executable, "-c", SHOW_SETTINGS],
+        [sys.executable, "-c", code],
         cwd=BASE_DIR,
         env=clean,
         capture_output=True,
