@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('positions', '0006_employee_email_historicalemployee_email'),
+        ('positions', '0007_employee_email'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('positions', '0005_employee_photo'),
+        ('positions', '0006_duty_indexes_for_lists'),
     ]
 
     operations = [
