@@ -27,12 +27,12 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from departments.models import Department
@@ -68,25 +68,38 @@ _FIELDS = (
 _NO_WALK = 10**6  # levels of a walk without a depth: the row budget stops it first
 
 
-def _reports():
-    """How many positions of active units report to the outer one."""
-    rows = (
-        Position.objects.filter(reports_to=OuterRef("pk"), department__is_active=True)
-        .order_by()
-        .values("reports_to")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def _active():
-    return Position.objects.filter(department__is_active=True).annotate(reports=_reports())
-
-
 def _tables():
     q = connection.ops.quote_name
     return q(Position._meta.db_table), q(Department._meta.db_table)
+
+
+def _count(outer):
+    """SQL: how many positions of active units report to the position ``outer`` (a column).
+
+    Counted on the index of reports_to alone, without reading the rows; only
+    while some unit is inactive are its positions read and taken off."""
+    p, d = _tables()
+    return f"""((SELECT COUNT(*) FROM {p} r WHERE r.reports_to_id = {outer})
+        - CASE WHEN EXISTS (SELECT 1 FROM {d} x WHERE NOT x.is_active) THEN
+          (SELECT COUNT(*) FROM {p} r JOIN {d} rd ON rd.id = r.department_id
+           WHERE r.reports_to_id = {outer} AND NOT rd.is_active) ELSE 0 END)"""  # noqa: S608
+
+
+def _tops_sql():
+    """SQL: the positions that report to nobody or to a position of an inactive unit.
+
+    Two index look-ups, not a scan of every position with its boss."""
+    p, d = _tables()
+    return f"""SELECT t.id FROM {p} t WHERE t.reports_to_id IS NULL UNION
+        SELECT r.id FROM {p} r JOIN {p} b ON b.id = r.reports_to_id
+        JOIN {d} bd ON bd.id = b.department_id WHERE NOT bd.is_active"""  # noqa: S608
+
+
+def _active():
+    p, _d = _tables()
+    return Position.objects.filter(department__is_active=True).annotate(
+        reports=RawSQL(_count(f"{p}.id"), [], output_field=IntegerField())  # noqa: S611
+    )
 
 
 class Reporting(_Builder):
@@ -116,17 +129,19 @@ class Reporting(_Builder):
         None when no position of an active unit has the code. The way up stops
         at a position of an inactive unit, as the snapshot's does."""
         p, d = _tables()
+        # The columns ride along in the recursive query: joined afterwards, the
+        # planner hashed the whole table of positions for a handful of rows.
         sql = f"""
-            WITH RECURSIVE up(id, boss) AS (
-                SELECT id, reports_to_id FROM {p} WHERE code = %s
+            WITH RECURSIVE up(id, code, title, unit, boss, is_head, headcount, name, active) AS (
+                SELECT b.id, b.code, b.title, b.department_id, b.reports_to_id, b.is_head,
+                       b.headcount, bd.name, bd.is_active
+                FROM {p} b JOIN {d} bd ON bd.id = b.department_id WHERE b.code = %s
                 UNION
-                SELECT b.id, b.reports_to_id FROM up JOIN {p} b ON b.id = up.boss
+                SELECT b.id, b.code, b.title, b.department_id, b.reports_to_id, b.is_head,
+                       b.headcount, bd.name, bd.is_active
+                FROM up JOIN {p} b ON b.id = up.boss JOIN {d} bd ON bd.id = b.department_id
             )
-            SELECT p.id, p.code, p.title, p.department_id, p.reports_to_id, p.is_head,
-                   p.headcount, d.name, d.is_active,
-                   (SELECT COUNT(*) FROM {p} r JOIN {d} rd ON rd.id = r.department_id
-                     WHERE r.reports_to_id = p.id AND rd.is_active)
-            FROM up JOIN {p} p ON p.id = up.id JOIN {d} d ON d.id = p.department_id
+            SELECT up.*, {_count("up.id")} FROM up
         """  # noqa: S608 - quoted table names and placeholders only
         with connection.cursor() as cursor:
             cursor.execute(sql, [code])
@@ -143,9 +158,7 @@ class Reporting(_Builder):
 
     def _tops(self):
         """A screen of the positions that report to nobody (or to an inactive unit)."""
-        tops = _active().filter(
-            Q(reports_to__isnull=True) | Q(reports_to__department__is_active=False)
-        )
+        tops = _active().filter(pk__in=RawSQL(_tops_sql(), []))  # noqa: S611
         start = max(self.o.start, 0)
         rows = list(
             tops.annotate(total=Window(Count("pk")))
@@ -174,22 +187,22 @@ class Reporting(_Builder):
             return set()
         p, d = _tables()
         marks = ", ".join(["%s"] * len(tops))
+        # The columns ride along in the recursive query (see _chain).
+        columns = "c.id, c.code, c.title, c.department_id, c.reports_to_id, c.is_head, c.headcount"
         sql = f"""
-            WITH RECURSIVE walk(id, level) AS (
-                SELECT id, 0 FROM {p} WHERE id IN ({marks})
+            WITH RECURSIVE walk(id, code, title, unit, boss, is_head, headcount, name,
+                                tree, lft, level) AS (
+                SELECT {columns}, cd.name, cd.tree_id, cd.lft, 0
+                FROM {p} c JOIN {d} cd ON cd.id = c.department_id WHERE c.id IN ({marks})
                 UNION ALL
-                SELECT c.id, w.level + 1 FROM walk w
+                SELECT {columns}, cd.name, cd.tree_id, cd.lft, w.level + 1 FROM walk w
                 JOIN {p} c ON c.reports_to_id = w.id
                 JOIN {d} cd ON cd.id = c.department_id
                 WHERE cd.is_active AND w.level < %s
             )
-            SELECT p.id, p.code, p.title, p.department_id, p.reports_to_id, p.is_head,
-                   p.headcount, d.name,
-                   (SELECT COUNT(*) FROM {p} r JOIN {d} rd ON rd.id = r.department_id
-                     WHERE r.reports_to_id = p.id AND rd.is_active),
-                   w.level, d.tree_id, d.lft
-            FROM (SELECT id, level FROM walk LIMIT %s) w
-            JOIN {p} p ON p.id = w.id JOIN {d} d ON d.id = p.department_id
+            SELECT w.id, w.code, w.title, w.unit, w.boss, w.is_head, w.headcount, w.name,
+                   {_count("w.id")}, w.level, w.tree, w.lft
+            FROM (SELECT * FROM walk LIMIT %s) w
         """  # noqa: S608 - quoted table names and placeholders only
         with connection.cursor() as cursor:
             # Both databases make a recursive query's rows a level at a time
@@ -233,29 +246,25 @@ class Reporting(_Builder):
         wanted = {c for c in open_codes if c not in self._read_codes()}
         if not wanted:
             return
-        rows = (
-            _active()
-            .filter(reports_to__code__in=wanted)
-            .annotate(
-                rank=Window(RowNumber(), partition_by=[F("reports_to_id")], order_by=ORDER),
-                siblings=Window(Count("pk"), partition_by=[F("reports_to_id")]),
-            )
+        first = (
+            Position.objects.filter(department__is_active=True, reports_to__code__in=wanted)
+            .annotate(rank=Window(RowNumber(), partition_by=[F("reports_to_id")], order_by=ORDER))
             .filter(rank__lte=CHILDREN_ON_SCREEN)
-            .order_by(*ORDER)
-            .values_list(*_FIELDS, "siblings")
+            .values("pk")
         )
+        # Counted for the page only, not for every report ranked.
+        rows = _active().filter(pk__in=first).order_by(*ORDER).values_list(*_FIELDS)
         read = {}
         for row in rows:
-            boss = row[4]
-            read.setdefault(boss, []).append(self._post(*row[:-1]))
-            if row[-1] > CHILDREN_ON_SCREEN:
-                self.next_page[boss] = CHILDREN_ON_SCREEN
+            read.setdefault(row[4], []).append(self._post(*row))
         by_code = self.posts_by_code()
         for code in wanted:
             post = by_code.get(code)
             if post is not None and post.pk not in self.kids:
                 self.kids[post.pk] = read.get(post.pk, [])
                 self.page_start[post.pk] = 0
+                if (post.report_count or 0) > CHILDREN_ON_SCREEN:
+                    self.next_page[post.pk] = CHILDREN_ON_SCREEN
 
     def _page_of_root(self, root):
         count = root.report_count or 0
