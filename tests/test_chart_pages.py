@@ -116,7 +116,8 @@ def _same_queries(client, kind, django_assert_num_queries):
     # the generation is NULL (nothing may be cached, storage/generation.py) and
     # the organisation and the user's and their groups' permissions (2) are
     # read on every request:
-    # * reporting: units, positions, holders, dotted lines (the whole snapshot)
+    # * reporting: the tops, the levels that fit (one recursive query), the
+    #   drawn positions' holders, the dotted lines between them
     # * units: the outline's units, headcounts and holders; then the drawn
     #   units' heads and their holders
     # * positions: the same, the heads coming with the drawn units' first
