@@ -47,6 +47,7 @@ SCREEN_BUDGET = 300  # boxes on the first view; more open on demand
 MEMBERS_ON_SCREEN = 40  # positions drawn inside one unit on screen
 MAX_CODES = 200  # open/closed codes carried in one URL
 CHILDREN_ON_SCREEN = 200  # children of one box drawn on screen; the rest a page on
+DEPTH_BUDGET = 600  # boxes of a screen asked for several levels ("all levels"); whole levels
 
 
 @dataclass
@@ -79,6 +80,10 @@ class Post:
     headcount: int
     holders: list = field(default_factory=list)  # (employee_no, name, photo file name or "")
     reports: list = field(default_factory=list)
+    # Read with the position when the screen's reporting chart reads only what
+    # it draws (orgchart.reporting): its unit's name, how many report to it.
+    unit_name: str = ""
+    report_count: int | None = None
 
     @property
     def label(self):
@@ -437,6 +442,8 @@ class Built:
     paging: tuple | None = None  # (first, last, of): the root's children on this page
     target: object = None  # the root or focus itself (a Unit or a Post), for the breadcrumb
     boxes: int = 0  # boxes of the chart (counted before drawing when there are too many)
+    # Levels asked for (``depth``) that the screen's DEPTH_BUDGET cut: (levels drawn, asked).
+    cut: tuple | None = None
 
 
 def _staffing(headcount, holders, vacancies=True):
@@ -483,6 +490,7 @@ class _Builder:
         self.heads = {}  # an outline's loaded heads: {unit pk: Post}
         self.loader = None  # an outline's reads (_Loader)
         self.sketch = False  # boxes without words: which are drawn, nothing more
+        self.cut = None  # (levels drawn, levels asked) when DEPTH_BUDGET cut the levels asked
 
     # -- the tree to draw ------------------------------------------------------
 
@@ -520,7 +528,9 @@ class _Builder:
     def _visible(self, tops):
         """Codes of the items whose children are drawn."""
         open_codes = set()
-        if self.o.depth is not None or self.o.budget is None:
+        if self.o.depth is not None and self.o.budget is not None:
+            self._levels_within(tops, self.o.depth, DEPTH_BUDGET, open_codes)
+        elif self.o.budget is None:
             limit = self.o.depth if self.o.depth is not None else MAX_DEPTH * 1000
             level, depth = list(tops), 1
             while level and depth <= limit:
@@ -534,28 +544,37 @@ class _Builder:
                         nxt.extend(kids)
                 level, depth = nxt, depth + 1
         else:
-            # The screen: whole levels while they fit the budget, at least one
-            # level below the top.
-            total = sum(self._size(t) for t in tops)
-            level, depth = list(tops), 0
-            while level:
-                nxt = [k for item in level for k in self._children(item)]
-                cost = sum(self._size(k) for k in nxt)
-                if total + cost > self.o.budget and (depth >= 1 or len(level) > 1):
-                    break
-                if total + cost > self.o.budget and self.o.kind == "positions":
-                    # The one level below a single top is drawn whatever it costs:
-                    # fewer positions inside each of its units keep it near the budget.
-                    shown = min(len(nxt), CHILDREN_ON_SCREEN)
-                    self.member_cap = max(3, (self.o.budget - total) // max(shown, 1) - 1)
-                for item in level:
-                    if self._children(item):
-                        open_codes.add(item.code)
-                total += cost
-                level, depth = nxt, depth + 1
+            self._levels_within(tops, None, self.o.budget, open_codes)
         open_codes |= self.opened | self.force_open
         open_codes -= self.closed - self.force_open
         return open_codes
+
+    def _levels_within(self, tops, depth, budget, open_codes):
+        """Open whole levels below ``tops`` while their boxes fit ``budget``, at
+        least one level below a single top; at most ``depth`` levels (None: all)."""
+        total = sum(self._size(t) for t in tops)
+        level, levels = list(tops), 0
+        while level and (depth is None or levels < depth):
+            # Asked for levels, a closed box's are not drawn, nor counted.
+            shut = self.closed if depth is not None else ()
+            nxt = [k for item in level if item.code not in shut for k in self._children(item)]
+            if not nxt:
+                break
+            cost = sum(self._size(k) for k in nxt)
+            if total + cost > budget and (levels >= 1 or len(level) > 1):
+                if depth is not None:
+                    self.cut = (levels, depth)
+                break
+            if total + cost > budget and self.o.kind == "positions":
+                # The one level below a single top is drawn whatever it costs:
+                # fewer positions inside each of its units keep it near the budget.
+                shown = min(len(nxt), CHILDREN_ON_SCREEN)
+                self.member_cap = max(3, (budget - total) // max(shown, 1) - 1)
+            for item in level:
+                if self._children(item):
+                    open_codes.add(item.code)
+            total += cost
+            level, levels = nxt, levels + 1
 
     def _node(self, item, open_codes):
         """The ChartNode of ``item`` and the items drawn below it."""
@@ -583,6 +602,9 @@ class _Builder:
                     "open": [c for c in self.o.opened if c != item.code],
                     "closed": [*self.o.closed, item.code],
                 }
+            elif self.cut is not None and not drawn and item.code not in self.closed:
+                # The levels asked for were cut above this box: all of them from it.
+                change = {"root": item.code, "start": 0, "open": [], "closed": [], "focus": ""}
             else:
                 change = {
                     "open": [*self.o.opened, item.code],
@@ -675,8 +697,7 @@ class _Builder:
 
     def _post_node(self, post):
         o = self.o
-        unit = self.snap.units[post.unit]
-        details = [unit.name]
+        details = [post.unit_name or self.snap.units[post.unit].name]
         vacant = len(post.holders) < post.headcount
         count = f"{len(post.holders)}/{post.headcount}"
         if post.vacant:
@@ -868,14 +889,22 @@ def build_chart(options, snap=None, base_url=None, number=_READ, max_boxes=None)
     ``base_url``: the page the chart is drawn on; its open/close buttons link
     there. None for exports. Without ``snap``, a screen's chart of units or
     of positions reads an outline and the positions of the units it draws
-    (``number``: the content generation, when the caller has read it);
-    the reporting chart and exports read the whole organisation.
+    (``number``: the content generation, when the caller has read it), a
+    screen's reporting chart the positions it draws (orgchart.reporting);
+    exports and the reporting chart without vacancies read the whole organisation.
     ``max_boxes``: a chart of more boxes is not finished (``Built.boxes``
     says how many it has; the caller draws something smaller instead).
     """
     if snap is None:
         if options.budget is not None and options.kind in ("units", "positions"):
             return _build_from_outline(options, outline(number=number), base_url, max_boxes)
+        if options.budget is not None and options.vacancies:
+            # orgchart.reporting builds on this module's _Builder.
+            from orgchart.reporting import Reporting  # noqa: PLC0415
+
+            built = _build(Reporting(options), base_url)
+            built.boxes = built.chart.count_boxes()
+            return built
         snap = snapshot(number=number)
     built = _build(_Builder(snap, options), base_url)
     built.boxes = built.chart.count_boxes()
@@ -887,6 +916,7 @@ def _build(builder, base_url):
     with paused_gc():
         built = builder.build()
     built.paging = builder.paging
+    built.cut = builder.cut
     built.chart.title = title(builder.o.kind)
     return built
 

@@ -12,6 +12,7 @@ from jobs.forms import NonceForm
 from jobs.views import start_and_show
 from orgchart.data import (
     CHILDREN_ON_SCREEN,
+    DEPTH_BUDGET,
     SCREEN_BUDGET,
     ChartOptions,
     build_chart,
@@ -95,8 +96,14 @@ def _chart_context(request, generation):
             "previous": options.query(start=max(first - step, 0)) if first else None,
             "next": options.query(start=last) if last < total else None,
         }
+    cut = None
+    if built.cut:
+        # What the budget left out: the boxes' "+N" added up.
+        hidden = sum(node.hidden for node in built.chart.walk())
+        cut = {"levels": built.cut[0], "budget": DEPTH_BUDGET, "hidden": hidden}
     return status, {
         "query": request.GET.urlencode(),
+        "cut": cut,
         "options": options,
         "built": built,
         "drawing": drawing,

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 
 from departments.models import Department
-from orgchart.data import CHILDREN_ON_SCREEN, MEMBERS_ON_SCREEN, SCREEN_BUDGET
+from orgchart.data import CHILDREN_ON_SCREEN, DEPTH_BUDGET, MEMBERS_ON_SCREEN, SCREEN_BUDGET
 from positions.models import Assignment, DottedLine, Employee, Position
 from tests.factories import shapes
 from tests.pages import soup
@@ -116,7 +116,8 @@ def _same_queries(client, kind, django_assert_num_queries):
     # the generation is NULL (nothing may be cached, storage/generation.py) and
     # the organisation and the user's and their groups' permissions (2) are
     # read on every request:
-    # * reporting: units, positions, holders, dotted lines (the whole snapshot)
+    # * reporting: the tops, the levels that fit (one recursive query), the
+    #   drawn positions' holders, the dotted lines between them
     # * units: the outline's units, headcounts and holders; then the drawn
     #   units' heads and their holders
     # * positions: the same, the heads coming with the drawn units' first
@@ -263,13 +264,69 @@ def test_once_committed_the_organisation_is_read_once_per_generation(
     assert "改名后的部门" in page.select_one("svg.orgchart").get_text()
 
 
-def test_too_many_levels_for_the_screen_fall_back_to_the_first_view(client, employee):
+def _reports_of(code):
+    return set(
+        Position.objects.filter(reports_to__code=code, department__is_active=True).values_list(
+            "code", flat=True
+        )
+    )
+
+
+def test_all_levels_of_a_big_reporting_chart_stop_at_the_budget_and_say_so(client, employee):
     shapes.random_org(2000, per_unit=3)
     client.force_login(employee)
-    response = client.get("/chart/", {"kind": "reporting", "depth": "50"})
-    page = BeautifulSoup(response.content, "html.parser")
-    assert "too many to draw on screen" in page.select_one(".chart-error").get_text()
-    assert 1 <= len(boxes(page)) <= 2 * SCREEN_BUDGET
+    page = soup(client.get("/chart/", {"kind": "reporting", "depth": "50"}))
+    drawn = boxes(page, "position")
+    assert 1 <= len(drawn) <= DEPTH_BUDGET  # not 6,000 boxes
+    banner = page.select_one(".chart-cut").get_text(" ")
+    assert "levels below the top" in banner and f"more than {DEPTH_BUDGET} boxes" in banner
+    # The banner counts what is folded away: the boxes' +N added up.
+    toggles = page.select("a.toggle[data-action=open]")
+    folded = sum(int(t.get_text().lstrip("+")) for t in toggles)
+    assert f"{folded} more units or positions" in banner
+    # A folded box says how many report to it, and its + draws all levels from it.
+    toggle = toggles[0]
+    code = toggle["data-key"].split(":", 1)[1]
+    assert toggle.get_text() == f"+{len(_reports_of(code))}"
+    rooted = soup(client.get(toggle["href"]))
+    assert rooted.select_one(".chart-path li[aria-current=page]")
+    assert _reports_of(code) <= set(boxes(rooted, "position"))
+    assert boxes(rooted, "position")[0] == code
+
+
+def test_all_levels_of_the_units_chart_stop_at_the_budget_and_say_so(client, employee):
+    shapes.random_org(2000, per_unit=1)
+    client.force_login(employee)
+    page = soup(client.get("/chart/", {"depth": "30"}))
+    assert len(boxes(page, "unit")) <= DEPTH_BUDGET
+    assert "folded into the boxes marked +" in page.select_one(".chart-cut").get_text()
+    toggle = page.select_one("a.toggle[data-action=open]")
+    code = toggle["data-key"].split(":", 1)[1]
+    children = set(Department.objects.get(code=code).get_children().values_list("code", flat=True))
+    assert toggle.get_text() == f"+{len(children)}"
+    assert children <= set(boxes(soup(client.get(toggle["href"])), "unit"))
+
+
+def test_a_few_levels_that_fit_are_drawn_whole_without_a_banner(client, employee, org):
+    client.force_login(employee)
+    page = soup(client.get("/chart/", {"kind": "reporting", "depth": "30"}))
+    assert set(boxes(page, "position")) == set(Position.objects.values_list("code", flat=True))
+    assert page.select_one(".chart-cut") is None
+
+
+def test_the_reporting_first_view_folds_what_does_not_fit_and_opens_it(client, employee):
+    shapes.random_org(2000, per_unit=3)
+    client.force_login(employee)
+    page = soup(client.get("/chart/", {"kind": "reporting"}))
+    drawn = boxes(page, "position")
+    assert 1 <= len(drawn) <= SCREEN_BUDGET
+    toggle = page.select_one("a.toggle[data-action=open]")
+    code = toggle["data-key"].split(":", 1)[1]
+    reports = _reports_of(code)
+    assert toggle.get_text() == f"+{len(reports)}"
+    # Opening it draws its reports in place, the rest of the chart kept.
+    opened = boxes(soup(client.get(toggle["href"])), "position")
+    assert reports <= set(opened) and set(drawn) <= set(opened)
 
 
 def test_ten_thousand_reports_to_one_position_are_drawn_a_screen_at_a_time(client, employee):

@@ -35,8 +35,11 @@ SHAPES = ("wide", "chain", "one-boss", "random", "forms-kpis")
 # * the session, the user
 # * the user's own and their groups' permissions (the menu, edit links)
 # and those cached under it read the content generation too.
-# The reporting chart: + generation, units, positions, holders, dotted lines
-# (orgchart.data.snapshot, the whole organisation).
+# The reporting chart: + generation, its tops (the positions reporting to nobody,
+# or the root with the positions above it), the levels below them that fit the
+# screen (one recursive query, orgchart.reporting), the drawn positions' holders
+# and the dotted lines between them. A top whose reports do not all fit reads
+# a page of them too (one more, at 20,000 positions on one-boss and chain).
 REPORTING = 9
 # The units chart: + generation, units, their positions' headcount, their
 # holders (orgchart.data.outline), the drawn units' heads, the heads' holders.
