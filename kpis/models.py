@@ -324,7 +324,10 @@ class Kpi(models.Model):
         if not (self.comparison and self.target is not None):
             return ""
         target = f"{self.target.normalize():f}"
-        parts = [self.metric, self.get_comparison_display(), target, self.unit]
+        # The symbols are not translated: a dict, not get_comparison_display()
+        # (which hashes the choices on every call; a page may draw a thousand).
+        symbol = _SYMBOLS.get(self.comparison, self.comparison)
+        parts = [self.metric, symbol, target, self.unit]
         return " ".join(p for p in parts if p)
 
     def clean(self):
@@ -333,6 +336,9 @@ class Kpi(models.Model):
             days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][self.deadline_month - 1]
             if self.deadline_day > days:
                 raise ValidationError({"deadline_day": _("That month has no such day.")})
+
+
+_SYMBOLS = dict(Kpi.Comparison.choices)
 
 
 class HistoricalDutyForm(models.Model):
