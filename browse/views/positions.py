@@ -22,22 +22,6 @@ POSITION_CHART_MAX_DEPTH = 4
 POSITION_CHART_CHILDREN = 200
 
 
-# What a job description draws of each KPI (kpis.templatetags.kpi_html) and
-# its owner, which a related manager sets on each row (deferred, it would be
-# a query per row): a position may carry a thousand KPIs.
-KPI_FIELDS = (
-    "duty",
-    "text",
-    "metric",
-    "comparison",
-    "target",
-    "unit",
-    "period",
-    "deadline_month",
-    "deadline_day",
-)
-
-
 def _job_description(position):
     """Everything a job description (职位说明书) shows, in a fixed number of queries.
 
@@ -46,16 +30,22 @@ def _job_description(position):
       current holders (1)
     * duties with their forms and KPIs (3), KPIs of the position itself (1)
 
-    All the position's own duties and KPIs, however many; only the fields drawn.
+    All the position's own duties and KPIs, however many (a thousand KPIs on
+    forms-kpis): only the fields drawn, the KPIs as tuples (kpis.models.KpiRow).
     """
-    kpis = Prefetch("kpis", queryset=Kpi.objects.only(*KPI_FIELDS).order_by("order", "id"))
     forms = Prefetch("forms", queryset=Form.objects.only("code", "name"))
     duties = list(
         position.duties.select_related("function")
         .only("position", "kind", "section", "text", "process_steps", "function__text")
-        .prefetch_related(forms, kpis)
+        .prefetch_related(forms)
         .order_by("kind", "order", "id")
     )
+    kpis = {duty.pk: [] for duty in duties}
+    for kpi in Kpi.objects.filter(duty__in=list(kpis)).order_by("order", "id").rows("duty"):
+        kpis[kpi.owner_id].append(kpi)
+    for duty in duties:
+        # Where positions/_duty.html reads them (item.kpis.all), as a prefetch leaves them.
+        duty._prefetched_objects_cache["kpis"] = kpis[duty.pk]
     holders = (
         Assignment.objects.current()
         .filter(position=position)
@@ -82,7 +72,7 @@ def _job_description(position):
         "vacancies": position.headcount - len(holders),
         "duty_sections": number_items([d for d in duties if d.kind == Duty.Kind.DUTY]),
         "authority_sections": number_items([d for d in duties if d.kind == Duty.Kind.AUTHORITY]),
-        "position_kpis": list(position.kpis.only("position", *KPI_FIELDS).order_by("order", "id")),
+        "position_kpis": position.kpis.order_by("order", "id").rows("position"),
     }
 
 
