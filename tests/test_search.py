@@ -122,6 +122,31 @@ def test_the_best_match_comes_first(client, employee, org):
     assert [hit.split("人力")[0] for hit in hits] == ["采购", "采购经理", "高级采购专员"]
 
 
+def test_the_best_match_comes_first_whatever_the_case(client, employee, org):
+    for code, title in [("B1", "Senior BUYER"), ("B2", "buyer assistant"), ("B3", "Buyer")]:
+        Position.objects.create(code=code, title=title, department=org["hr"])
+    hits = _groups(_search(client, employee, "buyer"))["positions"][1]
+    # Texts joined without spaces (tests.pages.texts, sep=""): the marks split them.
+    assert [hit.split("人力")[0] for hit in hits] == ["Buyer", "buyerassistant", "SeniorBUYER"]
+
+
+def test_long_duties_rank_by_where_the_word_is(client, employee, org):
+    rep = org["sales_rep"]
+    filler = "协调各方资源，" * 280  # about 2,000 characters, as the long-duties shape
+    Duty.objects.bulk_create(
+        [
+            Duty(position=rep, order=11, text=filler, process_steps="收集鑫源数据"),
+            Duty(position=rep, order=12, text=filler + "跟进鑫源项目"),
+            Duty(position=rep, order=13, text="鑫源项目" + filler),
+        ]
+    )
+    hits = _groups(_search(client, employee, "鑫源"))["duties"][1]
+    # At the start, then inside the text, then only in the process steps.
+    assert hits[0].startswith("鑫源项目")
+    assert hits[1].startswith("…") and "跟进鑫源项目" in hits[1]  # an excerpt around it
+    assert hits[2].startswith("协调各方")
+
+
 def test_a_short_word_found_nowhere(client, employee, org):
     for q in ["鑫", "鑫鑫"]:
         page = _search(client, employee, q)
