@@ -1,6 +1,6 @@
 """A position's job description (page, print, /me/) and the chart of reporting lines."""
 
-from django.db.models import F, Prefetch, Window
+from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from browse.versions import REPORTS_SHOWN, ReaderRole, position_context
 from core.numbering import number_items
 from kpis.models import Form, Kpi
-from positions.models import Assignment, Duty, Position, count_of
+from positions.models import Assignment, DottedLine, Duty, Position, count_of
 from storage.fragments import cached
 from storage.generation import current as content_generation
 from storage.permissions import load_permissions
@@ -22,13 +22,17 @@ POSITION_CHART_MAX_DEPTH = 4
 POSITION_CHART_CHILDREN = 200
 
 
+# What a job description draws of another position (reports to, dotted lines).
+DRAWN = ("code", "title", "department__name")
+
+
 def _job_description(position):
     """Everything a job description (职位说明书) shows, in a fixed number of queries.
 
     * department path (1)
-    * the first direct reports, counted (1), dotted lines out and in (2),
+    * the first direct reports, counted (1), dotted lines out and in (1),
       current holders (1)
-    * duties with their forms and KPIs (3), KPIs of the position itself (1)
+    * duties with their forms (2), the KPIs of the duties and of the position (1)
 
     All the position's own duties and KPIs, however many (a thousand KPIs on
     forms-kpis): only the fields drawn, the KPIs as tuples (kpis.models.KpiRow).
@@ -40,12 +44,25 @@ def _job_description(position):
         .prefetch_related(forms)
         .order_by("kind", "order", "id")
     )
+    # The KPIs of the duties and of the position itself: one query, grouped here.
     kpis = {duty.pk: [] for duty in duties}
-    for kpi in Kpi.objects.filter(duty__in=list(kpis)).order_by("order", "id").rows("duty"):
-        kpis[kpi.owner_id].append(kpi)
+    own = Kpi.objects.filter(Q(duty__in=list(kpis)) | Q(position=position)).order_by("order", "id")
+    position_kpis = []
+    for kpi in own.rows("duty"):
+        kpis.get(kpi.owner_id, position_kpis).append(kpi)
     for duty in duties:
         # Where positions/_duty.html reads them (item.kpis.all), as a prefetch leaves them.
         duty._prefetched_objects_cache["kpis"] = kpis[duty.pk]
+    # Dotted lines out and in: one query.
+    lines = list(
+        DottedLine.objects.filter(Q(from_position=position) | Q(to_position=position))
+        .select_related("from_position__department", "to_position__department")
+        .only(
+            *(f"{end}__{field}" for end in ("from_position", "to_position") for field in DRAWN),
+            "label",
+        )
+        .order_by("pk")
+    )
     holders = (
         Assignment.objects.current()
         .filter(position=position)
@@ -66,13 +83,13 @@ def _job_description(position):
         "path": [*position.department.get_ancestors(), position.department],
         "direct_reports": reports,
         "direct_report_count": reports[0].total if reports else 0,
-        "dotted_out": position.dotted_lines_out.select_related("to_position__department"),
-        "dotted_in": position.dotted_lines_in.select_related("from_position__department"),
+        "dotted_out": [line for line in lines if line.from_position_id == position.pk],
+        "dotted_in": [line for line in lines if line.to_position_id == position.pk],
         "holders": holders,
         "vacancies": position.headcount - len(holders),
         "duty_sections": number_items([d for d in duties if d.kind == Duty.Kind.DUTY]),
         "authority_sections": number_items([d for d in duties if d.kind == Duty.Kind.AUTHORITY]),
-        "position_kpis": position.kpis.order_by("order", "id").rows("position"),
+        "position_kpis": position_kpis,
     }
 
 
