@@ -46,10 +46,10 @@ def test_my_position_query_count_is_fixed(hr_client, hr, size, django_assert_num
         Assignment.objects.create(
             employee=person, position=Position.objects.get(code=f"D1-P{p}"), is_primary=False
         )
-    # Expect 13 queries:
+    # Expect 12 queries:
     # * session, user
-    # * the user's employee record
-    # * their current assignments with positions, departments and superiors
+    # * the user's current assignments with their employee record, positions,
+    #   departments and superiors
     # * the primary position's duties, their forms
     # * the KPIs of its duties and of the position itself
     # * its current holders
@@ -57,6 +57,6 @@ def test_my_position_query_count_is_fixed(hr_client, hr, size, django_assert_num
     # * the user's own and group permissions
     # * its direct reports
     # * its dotted lines, out and in
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         page = soup(hr_client.get("/me/"))
     assert page.h1.get_text(strip=True) == "岗位0-0"

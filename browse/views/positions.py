@@ -139,18 +139,23 @@ def position_print(request, code):
 
 
 def me(request):
-    employee = getattr(request.user, "employee", None)
-    assignments = []
-    if employee is not None:
-        assignments = list(
-            employee.assignments.current()
-            .select_related(
-                "position__department",
-                "position__reports_to",
-                "position__document__current_revision",
-            )
-            .order_by("-is_primary", "start_date")
+    # The user's current assignments with their employee record: one query; the
+    # record alone only for a user who holds nothing (to say what is missing).
+    assignments = list(
+        Assignment.objects.current()
+        .filter(employee__user=request.user)
+        .select_related(
+            "employee",
+            "position__department",
+            "position__reports_to",
+            "position__document__current_revision",
         )
+        .order_by("-is_primary", "start_date")
+    )
+    if assignments:
+        employee = assignments[0].employee
+    else:
+        employee = getattr(request.user, "employee", None)
     context = {"nav": "me", "employee": employee, "assignments": assignments}
     if assignments:
         primary = assignments[0]
