@@ -152,10 +152,7 @@ def me(request):
         )
         .order_by("-is_primary", "start_date")
     )
-    if assignments:
-        employee = assignments[0].employee
-    else:
-        employee = getattr(request.user, "employee", None)
+    employee = assignments[0].employee if assignments else getattr(request.user, "employee", None)
     context = {"nav": "me", "employee": employee, "assignments": assignments}
     if assignments:
         primary = assignments[0]
