@@ -17,13 +17,14 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
-from django.db.models.functions import Length
+from django.db.models import Case, F, Func, IntegerField, Prefetch, Q, Value, When
+from django.db.models.functions import Left, Lower, StrIndex, Trim, Upper
+from django.db.models.lookups import Exact, GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from core.chinese import converter, simplified
 from core.numbering import number_items
-from core.substring import contains, short_words
+from core.substring import contains, long_caseless_words, short_words
 from departments.models import Department, DepartmentFunction
 from kpis.models import Form, Kpi
 from positions.models import Duty, Position
@@ -70,17 +71,20 @@ class _Kind:
     def matching(self, variants):
         """The matching rows, in no order (slice it: a word may match 100,000 rows).
 
-        On PostgreSQL, a query of three characters or more is one sub-select per
-        field and spelling, joined by UNION: the planner prices each trigram
-        index look-up on its own, whereas for an OR of four it prefers a
-        sequential scan, underrating the UPPER() that scan runs on every row
-        (40 ms instead of 2 ms for KPIs at 50,000 rows). A shorter query uses
-        the gram indexes (search/migrations/0002). Elsewhere (SQLite, spellings
-        of mixed lengths) a plain OR, which scans in table order and stops at
-        the limit.
+        On PostgreSQL the gram indexes (search/migrations/0002, core.substring)
+        serve a query of one or two characters, and a longer one without case
+        (Chinese): one query over all fields and spellings. A longer one with
+        case is one sub-select per field and spelling, joined by UNION: the
+        planner prices each trigram index look-up on its own, whereas for an
+        OR of four it prefers a sequential scan, underrating the UPPER() that
+        scan runs on every row (40 ms instead of 2 ms for KPIs at 50,000 rows).
+        Elsewhere (SQLite, spellings of mixed lengths) a plain OR, which scans
+        in table order and stops at the limit.
         """
         objects = self.model.objects.order_by()
         if connection.vendor == "postgresql":
+            if short_words(variants) or long_caseless_words(variants):
+                return objects.filter(contains(self.fields, variants))
             if all(len(v) >= 3 for v in variants) and len(self.fields) * len(variants) > 1:
                 branches = [
                     objects.filter(**{f"{name}__icontains": v}).values("pk")[: COUNT_CAP + 1]
@@ -88,22 +92,60 @@ class _Kind:
                     for v in variants
                 ]
                 return objects.filter(pk__in=branches[0].union(*branches[1:]))
-            if short_words(variants):
-                return objects.filter(contains(self.fields, variants))
         return objects.filter(_any("icontains", self.fields, variants))
 
     def rank(self, variants):
         """What orders the matches, best first: columns of the row itself, no join.
 
         Where the main field holds the word (all of it, at its start, inside),
-        then the shorter field, then a stable order.
+        then the shorter field, then a stable order. Computed on up to 1,001
+        rows, some of 2,000 characters (long-duties shape): "all of it" and "at
+        its start" compare the field's first characters only, and a word
+        without case (Chinese, digits) is looked for as it is, without
+        upper-casing the whole field (six UPPER()s of 1,001 long texts cost
+        110 ms, these 10), and the length is the size (Size).
         """
-        main = self.fields[0]
-        exact = When(_any("iexact", [main], variants), then=Value(0))
-        starts = When(_any("istartswith", [main], variants), then=Value(1))
-        inside = When(_any("icontains", [main], variants), then=Value(2))
-        best = Case(exact, starts, inside, default=Value(3), output_field=IntegerField())
-        return [best, Length(main), *RANK_THEN[self.key]]
+        main = F(self.fields[0])
+        caseless = all(v.upper() == v == v.lower() for v in variants)
+
+        def fold(expression):
+            return expression if caseless else Upper(expression)
+
+        # One character more than the longest word: equal to a word only if it is all of it.
+        head = fold(Left(main, max(len(v) for v in variants) + 1))
+        exact = _either(Exact(head, fold(Value(v))) for v in variants)
+        starts = _either(Exact(fold(Left(main, len(v))), fold(Value(v))) for v in variants)
+        inside = _either(GreaterThan(StrIndex(fold(main), fold(Value(v))), 0) for v in variants)
+        best = Case(
+            When(exact, then=Value(0)),
+            When(starts, then=Value(1)),
+            When(inside, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+        return [best, Size(main), *RANK_THEN[self.key]]
+
+
+class Size(Func):
+    """A text's size in bytes: PostgreSQL reads it without decompressing a long text.
+
+    The rank's "shorter field first"; in characters (LENGTH) it decompressed
+    1,001 texts of 2,000 characters, 40 ms on the long-duties shape. Texts of
+    one script compare the same either way.
+    """
+
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))")
+
+
+def _either(conditions) -> Q:
+    either = Q()
+    for condition in conditions:
+        either |= Q(condition)
+    return either
 
 
 # After the match's place and the field's length: tree order, codes, numbers.
@@ -203,12 +245,22 @@ def named_departments(question: str) -> list:
     """The departments a question names, by name or alias; the longest name wins.
 
     Several companies may each have a 销售部: all of them are returned. One
-    query over names and aliases (a few thousand short rows), one for the
-    matches with their functions.
+    query for the units whose name the question holds, or which have aliases
+    (split and matched here), so that not every name of 2,000 units comes to
+    Python on every search; one for the matches with their functions. The
+    database compares lower-cased, Python case-folded: a name only case
+    folding finds (Straße in STRASSE) is not found.
     """
-    folded = [v.casefold() for v in spellings(question)]
+    variants = spellings(question)
+    folded = [v.casefold() for v in variants]
+    named = _either(
+        GreaterThan(StrIndex(Value(v.lower()), Lower(Trim("name"))), 0) for v in variants
+    )
+    candidates = Department.objects.filter(named | ~Q(aliases="")).values_list(
+        "pk", "name", "aliases"
+    )
     best, best_length = [], 1
-    for pk, name, aliases in Department.objects.values_list("pk", "name", "aliases"):
+    for pk, name, aliases in candidates:
         for candidate in [name, *re.split(r"[;；]", aliases)]:
             length = len(candidate.strip())
             if length < best_length or not any(candidate.strip().casefold() in t for t in folded):

@@ -276,3 +276,89 @@ def test_the_positions_shown_share_a_budget_over_the_units(client, employee, org
     monkeypatch.setattr("browse.views.departments.CHART_POSITION_BUDGET", 1)
     page = soup(client.get("/chart/list/"))
     assert len(_unit(page, "人力资源部").select(":scope > ul.positions > li")) == 1
+
+
+def test_several_tops_each_show_their_first_reports_and_count_the_rest(
+    client, employee, monkeypatch
+):
+    grow_org(departments=1, positions=1, duties=0)
+    monkeypatch.setattr("browse.views.positions.POSITION_CHART_CHILDREN", 3)
+    gm = Position.objects.get(code="GM")
+    vp = Position.objects.create(code="VP", title="副总", department=gm.department)
+    Position.objects.bulk_create(
+        [
+            *(
+                Position(code=f"R{n}", title=f"助理{n}", department=gm.department, reports_to=gm)
+                for n in range(5)
+            ),
+            Position(code="S0", title="秘书", department=gm.department, reports_to=vp),
+        ]
+    )
+    client.force_login(employee)
+    page = soup(client.get("/chart/positions/"))
+    gm_box, vp_box = page.select(".chart > ul > li")
+    # GM's six reports (the head of D0 and five assistants): the first three by code.
+    assert texts(gm_box, ":scope > ul > li > a.pos-box", sep="") == [
+        "岗位0-0部门0",
+        "助理0公司",
+        "助理1公司",
+    ]
+    more = gm_box.select_one(":scope > ul > li.more a")
+    assert more.get_text() == "and 3 more, in the reporting chart"
+    assert more["href"] == "/chart/?kind=reporting&focus=GM&depth=1"
+    assert texts(vp_box, ":scope > ul > li > a.pos-box", sep="") == ["秘书公司"]
+    assert vp_box.select_one("li.more") is None
+
+
+def test_tops_beyond_the_cut_are_counted_and_linked(client, employee, monkeypatch):
+    monkeypatch.setattr("browse.views.positions.POSITION_CHART_CHILDREN", 3)
+    unit = Department.objects.create(code="CO", name="公司")
+    Position.objects.bulk_create(
+        Position(code=f"T{n}", title=f"负责人{n}", department=unit) for n in range(5)
+    )
+    client.force_login(employee)
+    page = soup(client.get("/chart/positions/"))
+    assert texts(page, ".chart > ul > li > a.pos-box", sep="") == [
+        "负责人0公司",
+        "负责人1公司",
+        "负责人2公司",
+    ]
+    more = page.select_one(".chart > ul > li.more a")
+    assert more.get_text() == "and 2 more, in the reporting chart"
+    assert more["href"] == "/chart/?kind=reporting"
+
+
+def test_a_level_beyond_the_budget_is_one_click_away(client, employee, monkeypatch):
+    monkeypatch.setattr("browse.views.positions.POSITION_CHART_BUDGET", 4)
+    grow_org(departments=2, positions=3, duties=0)
+    client.force_login(employee)
+    page = soup(client.get("/chart/positions/"))
+    # GM and the two unit heads fit; their six staff would not: each head links to them.
+    heads = page.select(".chart > ul > li > ul > li")
+    assert texts(page, ".chart > ul > li > ul > li > a.pos-box", sep="") == [
+        "岗位0-0部门0",
+        "岗位1-0部门1",
+    ]
+    assert [h.select_one(":scope > a.subtree-link")["href"] for h in heads] == [
+        "/chart/positions/?root=D0-P0",
+        "/chart/positions/?root=D1-P0",
+    ]
+    below = soup(client.get("/chart/positions/", {"root": "D0-P0"}))
+    assert texts(below, ".chart > ul > li > ul > li > a.pos-box", sep="") == [
+        "岗位0-1部门0",
+        "岗位0-2部门0",
+    ]
+
+
+def test_codes_are_quoted_in_the_position_chart_links(client, employee):
+    unit = Department.objects.create(code="CO", name="公司")
+    top = Position.objects.create(code="A&B 1", title="总监", department=unit)
+    Position.objects.create(code="C'2", title="专员", department=unit, reports_to=top)
+    client.force_login(employee)
+    page = soup(client.get("/chart/positions/", {"root": "A&B 1"}))
+    links = [a["href"] for a in page.select(".chart a.pos-box")]
+    assert links == [
+        reverse("positions:detail", args=["A&B 1"]),
+        reverse("positions:detail", args=["C'2"]),
+    ]
+    assert client.get(links[0]).status_code == 200

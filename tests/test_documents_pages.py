@@ -294,8 +294,8 @@ def test_approved_page_query_count_is_fixed(
 @pytest.mark.parametrize("size", [2, 25])
 def test_draft_view_query_count_is_fixed(hr_client, grown, size, django_assert_num_queries):
     grown(size)
-    # Expect 15 queries, those of the live page (tests/test_position_page.py).
-    with django_assert_num_queries(15):
+    # Expect 13 queries, those of the live page (tests/test_position_page.py).
+    with django_assert_num_queries(13):
         page = soup(hr_client.get("/positions/D0-P0/?view=draft"))
     assert len(page.select(DUTIES)) == size
 

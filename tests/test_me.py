@@ -46,17 +46,17 @@ def test_my_position_query_count_is_fixed(hr_client, hr, size, django_assert_num
         Assignment.objects.create(
             employee=person, position=Position.objects.get(code=f"D1-P{p}"), is_primary=False
         )
-    # Expect 15 queries:
+    # Expect 12 queries:
     # * session, user
-    # * the user's employee record
-    # * their current assignments with positions, departments and superiors
-    # * the primary position's duties, their forms, their KPIs
+    # * the user's current assignments with their employee record, positions,
+    #   departments and superiors
+    # * the primary position's duties, their forms
+    # * the KPIs of its duties and of the position itself
     # * its current holders
     # * its department path
     # * the user's own and group permissions
     # * its direct reports
-    # * dotted lines out, dotted lines in
-    # * KPIs of the position itself
-    with django_assert_num_queries(15):
+    # * its dotted lines, out and in
+    with django_assert_num_queries(12):
         page = soup(hr_client.get("/me/"))
     assert page.h1.get_text(strip=True) == "岗位0-0"

@@ -51,18 +51,18 @@ def small_org(db):
 @pytest.mark.parametrize("size", [2, 25])
 def test_second_request_is_served_from_cache(hr_client, size, django_assert_num_queries):
     grow_org(departments=2, positions=size, duties=size)
-    # The first request: 15 queries, those of tests/test_position_page.py.
+    # The first request: 13 queries, those of tests/test_position_page.py.
     # * session, user
     # * the content generation (the cache key; read before any data)
     # * the position with its department and superior
-    # * duties, their forms, their KPIs
+    # * duties, their forms
+    # * the KPIs of the duties and of the position itself
     # * current holders
     # * department path
     # * the user's own and group permissions (edit links, document team)
-    # * direct reports
-    # * dotted lines out, dotted lines in
-    # * KPIs of the position itself
-    with django_assert_num_queries(15):
+    # * direct reports, counted
+    # * dotted lines, out and in
+    with django_assert_num_queries(13):
         first = hr_client.get(URL)
     # The second: 3 queries, none of the job description's.
     # * session, user

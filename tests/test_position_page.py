@@ -90,36 +90,36 @@ def test_unknown_position_is_404(client, employee, db):
 def test_position_page_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=2, positions=size, duties=size)
     assert Position.objects.get(code="D0-P0").duties.count() == size
-    # Expect 15 queries (the first request; a second one is served from the
+    # Expect 13 queries (the first request; a second one is served from the
     # cache, see tests/test_position_cache.py):
     # * session, user
     # * the content generation (the cache key; read before any data)
     # * the position with its department and superior
-    # * duties, their forms, their KPIs
+    # * duties, their forms
+    # * the KPIs of the duties and of the position itself
     # * current holders
     # * department path
     # * the user's own and group permissions (for edit links)
-    # * direct reports
-    # * dotted lines out, dotted lines in
-    # * KPIs of the position itself
-    with django_assert_num_queries(15):
+    # * direct reports, counted
+    # * dotted lines, out and in
+    with django_assert_num_queries(13):
         hr_client.get("/positions/D0-P0/")
 
 
 @pytest.mark.parametrize("size", [2, 25])
 def test_print_view_query_count_is_fixed(hr_client, size, django_assert_num_queries):
     grow_org(departments=2, positions=size, duties=size)
-    # Expect 14 queries, the same as the position page:
+    # Expect 12 queries, the same as the position page but the generation:
     # * session, user
     # * the position with its department and superior
-    # * duties, their forms, their KPIs
+    # * duties, their forms
+    # * the KPIs of the duties and of the position itself
     # * current holders
     # * department path
     # * the user's own and group permissions
-    # * direct reports
-    # * dotted lines out, dotted lines in
-    # * KPIs of the position itself
-    with django_assert_num_queries(14):
+    # * direct reports, counted
+    # * dotted lines, out and in
+    with django_assert_num_queries(12):
         hr_client.get("/positions/D0-P0/print/")
 
 
@@ -147,3 +147,32 @@ def test_a_position_with_many_reports_names_the_first_and_links_to_the_chart(
         more = page.select_one("dl.facts a.more")
         assert more.get_text() == f"all {total} in the reporting chart"
         assert more["href"] == "/chart/?kind=reporting&focus=SALES-MGR&depth=1"
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_every_kpi_of_a_position_is_shown_at_a_fixed_query_count(
+    client, employee, size, django_assert_num_queries
+):
+    grow_org(departments=1, positions=2, duties=2)
+    post = Position.objects.get(code="D0-P0")
+    duty = post.duties.order_by("order").first()
+    Kpi.objects.bulk_create(
+        [Kpi(duty=duty, text=f"职责指标{n}", period="monthly", order=n + 1) for n in range(size)]
+        + [Kpi(position=post, text=f"岗位指标{n}", deadline_day=25, order=n) for n in range(size)]
+    )
+    client.force_login(employee)
+    # Expect 13 queries, however many KPIs (see test_position_page_query_count_is_fixed).
+    with django_assert_num_queries(13):
+        page = soup(client.get("/positions/D0-P0/"))
+    first = page.select("#duties-h ~ ol.items > li")[0]
+    # The KPI the workbook gave the duty, then every one added, in order.
+    assert texts(first, ".kpi-text")[1:] == [f"职责指标{n}" for n in range(size)]
+    assert texts(first, ".badge")[-1] == "monthly"
+    assert texts(page, "#duties-h ~ ul.kpis .kpi-text") == [f"岗位指标{n}" for n in range(size)]
+    assert texts(page, "#duties-h ~ ul.kpis .badge")[0] == "every month by day 25"
+
+
+def test_kpi_labels_speak_the_interface_language(client, employee, described):
+    client.force_login(employee)
+    page = soup(client.get("/positions/SALES-MGR/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert texts(page, "#duties-h ~ ol.items .kpis .badge") == ["每年 12 月 20 日前", "每年"]

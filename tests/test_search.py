@@ -74,8 +74,9 @@ def test_a_question_naming_a_department_answers_with_its_functions_first(
 
 
 def test_a_long_query_is_found_in_every_searched_field(client, employee, org):
-    # Three characters and more take the trigram path on PostgreSQL: one branch
-    # per field and spelling. Each row below matches through one field only.
+    # Three characters and more without case take the gram index's pairs on
+    # PostgreSQL (core.substring), then the word itself is looked for in the
+    # rows found. Each row below matches through one field only.
     Duty.objects.create(position=org["sales_rep"], text="走访客户", process_steps="填写拜访记录表")
     Kpi.objects.create(position=org["hr_mgr"], text="按时完成", metric="拜訪記錄完整率")
     Position.objects.create(code="拜访记录-X", title="文员", department=org["hr"])
@@ -87,6 +88,16 @@ def test_a_long_query_is_found_in_every_searched_field(client, employee, org):
     assert [text.split("—")[0].strip() for text in groups["Duties"]] == ["走访客户"]
     assert [text.split("—")[0].strip() for text in groups["KPIs"]] == ["按时完成"]
     assert [text.split("人力")[0] for text in groups["Positions"]] == ["文员"]
+
+
+def test_a_long_word_with_case_is_found_whatever_its_case(client, employee, org):
+    # The trigram path on PostgreSQL: one branch per field and spelling.
+    Duty.objects.create(position=org["sales_rep"], text="维护 EXCEL 台账")
+    Duty.objects.create(position=org["sales_rep"], text="整理报表", process_steps="导出Excel文件")
+    Position.objects.create(code="EXCEL-1", title="文员", department=org["hr"])
+    groups = _groups(_search(client, employee, "excel"))
+    assert sorted(hit.split("—")[0] for hit in groups["duties"][1]) == ["整理报表", "维护EXCEL台账"]
+    assert [hit.split("人力")[0] for hit in groups["positions"][1]] == ["文员"]
 
 
 def test_search_escapes_what_it_highlights(client, employee, org):
@@ -120,6 +131,31 @@ def test_the_best_match_comes_first(client, employee, org):
     hits = _groups(page)["positions"][1]
     # The whole title, then one that starts with the word, then one holding it.
     assert [hit.split("人力")[0] for hit in hits] == ["采购", "采购经理", "高级采购专员"]
+
+
+def test_the_best_match_comes_first_whatever_the_case(client, employee, org):
+    for code, title in [("B1", "Senior BUYER"), ("B2", "buyer assistant"), ("B3", "Buyer")]:
+        Position.objects.create(code=code, title=title, department=org["hr"])
+    hits = _groups(_search(client, employee, "buyer"))["positions"][1]
+    # Texts joined without spaces (tests.pages.texts, sep=""): the marks split them.
+    assert [hit.split("人力")[0] for hit in hits] == ["Buyer", "buyerassistant", "SeniorBUYER"]
+
+
+def test_long_duties_rank_by_where_the_word_is(client, employee, org):
+    rep = org["sales_rep"]
+    filler = "协调各方资源，" * 280  # about 2,000 characters, as the long-duties shape
+    Duty.objects.bulk_create(
+        [
+            Duty(position=rep, order=11, text=filler, process_steps="收集鑫源数据"),
+            Duty(position=rep, order=12, text=filler + "跟进鑫源项目"),
+            Duty(position=rep, order=13, text="鑫源项目" + filler),
+        ]
+    )
+    hits = _groups(_search(client, employee, "鑫源"))["duties"][1]
+    # At the start, then inside the text, then only in the process steps.
+    assert hits[0].startswith("鑫源项目")
+    assert hits[1].startswith("…") and "跟进鑫源项目" in hits[1]  # an excerpt around it
+    assert hits[2].startswith("协调各方")
 
 
 def test_a_short_word_found_nowhere(client, employee, org):
