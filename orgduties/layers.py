@@ -21,6 +21,7 @@ LAYERS = [
     ("intake",),  # duty documents (text, Word) -> preview -> rows
     ("orgchart",),  # the drawn org chart: layout, SVG/PDF/PNG, its pages and export command
     ("browse", "search"),  # the pages employees read
+    ("api",),  # the REST API and its personal tokens
     ("demo",),  # the demo organisation
     ("orgduties",),  # the project: settings, URLs, WSGI
 ]
