@@ -38,7 +38,7 @@ urlpatterns = [
     path("chart/", views.ChartView.as_view(), name="chart"),
     path("headcount/", views.HeadcountView.as_view(), name="headcount"),
     *router.urls,
-    re_path(r"^.*$", errors.not_found),
+    re_path(r"^[\s\S]*\Z", errors.not_found),  # newlines too: a fuzzer sends them
 ]
 
 # The tokens page is an ordinary site page (login required), outside /api/.

@@ -181,3 +181,8 @@ def test_list_query_counts_are_fixed(hr, size, django_assert_num_queries):
     # Expect 4 queries: token, two permission look-ups, units with their parents.
     with django_assert_num_queries(4):
         assert client.get("/api/units/").status_code == 200
+
+
+def test_an_address_with_a_newline_is_a_json_404(reader, db):
+    response = reader.get("/api/duties/a%0Ab/")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
