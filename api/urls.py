@@ -29,6 +29,7 @@ class Docs(views.ApiView, SpectacularSwaggerSplitView):
     permission_classes = []
     throttle_classes = []
     url_name = "api:schema"
+    template_name = "api/swagger_ui.html"
 
 
 app_name = "api"

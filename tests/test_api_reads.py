@@ -186,3 +186,22 @@ def test_list_query_counts_are_fixed(hr, size, django_assert_num_queries):
 def test_an_address_with_a_newline_is_a_json_404(reader, db):
     response = reader.get("/api/duties/a%0Ab/")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_the_documentation_page_works_offline_under_the_csp(db):
+    from bs4 import BeautifulSoup
+
+    response = TokenClient(None).get("/api/docs/")
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find("style") is None
+    sources = [tag.get("src") or tag.get("href") for tag in page.select("script, link")]
+    assert sources and all(src.startswith("/") for src in sources if src), sources
+    assert all(tag.get("src") for tag in page.select("script"))  # no inline script
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_head_gives_the_etag(reader, org):
+    response = reader.client.head(
+        f"/api/positions/{org['ceo'].code}/", HTTP_AUTHORIZATION=f"Bearer {reader.token}"
+    )
+    assert response.status_code == 200 and response["ETag"] == '"v0"'

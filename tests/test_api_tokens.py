@@ -66,7 +66,7 @@ def test_a_read_token_cannot_write_even_for_an_hr_editor(hr, org):
     assert response.json()["detail"] == "This token may only read."
 
 
-def test_last_used_is_written_at_most_once_a_minute(hr, org, django_assert_num_queries):
+def test_last_used_is_written_at_most_once_a_minute(hr, org):
     token, raw = ApiToken.issue(hr, "t")
     client = TokenClient(raw)
     client.get("/api/units/")

@@ -116,7 +116,9 @@ def test_a_delete_that_would_drop_duties_is_refused_with_what_holds_it(writer, o
 
 
 def test_a_unit_with_positions_is_not_deleted(writer, org):
-    response = writer.delete("/api/units/HR/", headers={"If-Match": _etag(writer, "/api/units/HR/")})
+    response = writer.delete(
+        "/api/units/HR/", headers={"If-Match": _etag(writer, "/api/units/HR/")}
+    )
     assert response.status_code == 409
     assert Department.objects.filter(code="HR").exists()
 
@@ -155,7 +157,9 @@ def test_kpis_and_forms_are_written_verbatim_and_structured(writer, org):
     response = writer.patch(path, {"position": "SALES-MGR"}, headers={"If-Match": response["ETag"]})
     assert response.status_code == 400
 
-    response = writer.post("/api/forms/", {"code": "F-ORDER", "name": "订单评审表", "department": "SALES"})
+    response = writer.post(
+        "/api/forms/", {"code": "F-ORDER", "name": "订单评审表", "department": "SALES"}
+    )
     assert response.status_code == 201
     assert Form.objects.get().department == org["sales"]
     response = writer.post("/api/forms/", {"code": "F-ORDER", "name": "重复"})
@@ -164,14 +168,19 @@ def test_kpis_and_forms_are_written_verbatim_and_structured(writer, org):
 
 def test_a_body_over_the_limit_is_413(writer, org, settings):
     settings.API_MAX_BODY_BYTES = 1024
-    response = writer.post("/api/forms/", {"code": "F-BIG", "name": "大", "description": "长" * 2000})
+    response = writer.post(
+        "/api/forms/", {"code": "F-BIG", "name": "大", "description": "长" * 2000}
+    )
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
 
 
 def test_a_body_that_is_not_json_is_400_in_json(writer, org):
     response = writer.client.generic(
-        "POST", "/api/forms/", "{not json", content_type="application/json",
+        "POST",
+        "/api/forms/",
+        "{not json",
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {writer.token}",
     )
     assert response.status_code == 400
