@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from api.errors import field_errors
 from departments.models import Department, DepartmentFunction
+from documents.workflow import is_document_team
 from kpis.models import Form, Kpi
 from positions.models import Assignment, Duty, Employee, Position
 
@@ -111,7 +112,22 @@ class PositionSerializer(CleanedModelSerializer):
             "summary", "requirements", "version",
         ]  # fmt: skip
         read_only_fields = ["version"]
-        extra_kwargs = {"code": {"validators": [code_validator]}}
+        extra_kwargs = {
+            "code": {"validators": [code_validator]},
+            # null for readers outside the document team: see to_representation.
+            "summary": {"allow_null": True},
+            "requirements": {"allow_null": True},
+        }
+
+    def to_representation(self, instance):
+        """Summary and requirements are part of the job description's draft: the
+        document team reads them live, everybody else in the approved revision
+        (the job-description endpoint)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not is_document_team(request.user):
+            data["summary"] = data["requirements"] = None
+        return data
 
     def get_validators(self):
         # The one-head-per-unit constraint is checked by full_clean(), with its own message.

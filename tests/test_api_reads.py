@@ -205,3 +205,11 @@ def test_head_gives_the_etag(reader, org):
         f"/api/positions/{org['ceo'].code}/", HTTP_AUTHORIZATION=f"Bearer {reader.token}"
     )
     assert response.status_code == 200 and response["ETag"] == '"v0"'
+
+
+def test_employees_do_not_read_the_live_summary_and_requirements(org, employee, reviewer):
+    Position.objects.filter(code="SALES-MGR").update(summary="草稿概述", requirements="草稿要求")
+    path = "/api/positions/SALES-MGR/"
+    mine = api_as(employee).get(path).json()
+    assert mine["summary"] is None and mine["requirements"] is None
+    assert api_as(reviewer).get(path).json()["summary"] == "草稿概述"
