@@ -138,3 +138,9 @@ def test_the_tokens_page_speaks_chinese(employee, org):
     chinese.force_login(employee)
     _response, page = _page(chinese)
     assert page.html["lang"] == "zh-hans"
+
+
+def test_every_page_links_to_the_tokens_page(client, employee, org):
+    client.force_login(employee)
+    page = BeautifulSoup(client.get("/me/").content, "html.parser")
+    assert page.select_one('nav.main-nav a[href="/account/api-tokens/"]') is not None
