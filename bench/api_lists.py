@@ -79,7 +79,7 @@ def _pages():
             pages.append((f"{name}: middle page", path, {"cursor": cursor}))
         if filters:
             pages.append((f"{name}: filtered", path, filters))
-    pages.append(("positions: 200 a page", "/api/positions/", {"page_size": 200}))
+    pages.append(("positions: the largest page", "/api/positions/", {"page_size": 10_000}))
     return pages
 
 

@@ -338,7 +338,7 @@ if API_RATE_LIMIT.partition("/")[2][:1] not in ("s", "m", "h", "d") or not (
         f"API_RATE_LIMIT must read like 600/min (number/s, min, hour or day); got {API_RATE_LIMIT!r}"
     )
 API_PAGE_SIZE = envint("API_PAGE_SIZE", 50, minimum=1)
-API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 200, minimum=1)
+API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 100, minimum=1)
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
 API_TREE_MAX_UNITS = envint("API_TREE_MAX_UNITS", 10_000, minimum=10)
 REST_FRAMEWORK = {
