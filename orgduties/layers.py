@@ -22,6 +22,7 @@ LAYERS = [
     ("directory",),  # company login (LDAP / Active Directory, OIDC) and the directory sync
     ("orgchart",),  # the drawn org chart: layout, SVG/PDF/PNG, its pages and export command
     ("browse", "search"),  # the pages employees read
+    ("api",),  # the REST API and its personal tokens
     ("demo",),  # the demo organisation
     ("orgduties",),  # the project: settings, URLs, WSGI
 ]

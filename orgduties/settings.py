@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Ours, in layer order: each imports only those above it (tests/test_layers.py).
     "reader",
     "core",
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "orgchart",
     "browse",
     "search",
+    "api",
     "demo",
 ]
 
@@ -342,3 +346,45 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # simple-history: keep who changed what, and show the diff in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# The REST API (/api/, api app): personal tokens only (api.authentication), JSON
+# only, cursor-paginated lists. API_RATE_LIMIT is per token, counted in the
+# cache above (per process with locmem: each of N workers allows the rate).
+API_RATE_LIMIT = envstr("API_RATE_LIMIT", "600/min")
+if API_RATE_LIMIT.partition("/")[2][:1] not in ("s", "m", "h", "d") or not (
+    API_RATE_LIMIT.partition("/")[0].isdigit()
+):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must read like 600/min (number/s, min, hour or day); got {API_RATE_LIMIT!r}"
+    )
+API_PAGE_SIZE = envint("API_PAGE_SIZE", 50, minimum=1)
+API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 100, minimum=1)
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
+API_TREE_MAX_UNITS = envint("API_TREE_MAX_UNITS", 10_000, minimum=10)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ModelRights"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.QueryFilters"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OrgDuties API",
+    "DESCRIPTION": "Units, positions, duties, KPIs, forms, employees and job descriptions.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_errors",
+    ],
+}

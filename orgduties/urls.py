@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from api import urls as api_urls
 from browse import urls as browse_urls
 from directory.forms import AdminLoginForm
 from directory.views import LoginView
@@ -29,6 +30,8 @@ urlpatterns = [
     path("", include(browse_urls.department_urls)),
     path("", include(browse_urls.kpi_urls)),
     path("people/", include(browse_urls.people_urls)),
+    path("api/", include("api.urls")),
+    path("account/api-tokens/", include(api_urls.page_urls)),
     path(
         "accounts/login/",
         LoginView.as_view(),
