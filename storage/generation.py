@@ -232,6 +232,19 @@ def install(schema_editor, tables):
                 )
 
 
+def reinstall_after_rebuild(schema_editor, tables):
+    """SQLite: put back the triggers a table rebuild (a new NOT NULL column) dropped.
+
+    Only on a database that has the counter; PostgreSQL alters tables in place and
+    keeps their triggers. Whatever survived is dropped first, so none is doubled.
+    """
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite" or not exists(connection):
+        return
+    uninstall(schema_editor, tables)
+    install(schema_editor, tables)
+
+
 def install_user_names(schema_editor):
     """auth_user: only an update of a name, is_superuser or is_active (never last_login) bumps."""
     execute, vendor = schema_editor.execute, schema_editor.connection.vendor

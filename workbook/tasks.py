@@ -59,6 +59,37 @@ def stored_report_rows(report: dict):
     return [(name, sheets[name]) for name in SHEET_ORDER if name in sheets]
 
 
+def _failed_report(errors, **extra) -> dict:
+    """What a failed check or import keeps for its page: the first errors, their count."""
+    shown = [[e.sheet, e.row, e.column, e.message] for e in errors[:SHOWN_ERRORS]]
+    return {"errors": shown, "error_count": len(errors), **extra}
+
+
+def _sheet_counts(report) -> tuple[dict, int]:
+    """Per sheet what the import did (for the job's page), and how many records it wrote."""
+    sheets = {
+        name: {
+            "created": sheet.created,
+            "updated": sheet.updated,
+            "unchanged": sheet.unchanged,
+            "deleted": sheet.deleted,
+            "deleted_items": sheet.deleted_items[:200],
+        }
+        for name, sheet in report.sheets.items()
+    }
+    written = sum(s.created + s.updated + s.deleted for s in report.sheets.values())
+    return sheets, written
+
+
+def _report_context(job) -> dict:
+    return {
+        "report": stored_report_rows(job.report),
+        "errors": job.report.get("errors", []),
+        "error_count": job.report.get("error_count", 0),
+        "shown_errors": SHOWN_ERRORS,
+    }
+
+
 class _WorkbookJob(JobKind):
     permissions = IMPORT_PERMISSIONS
     template = "admin/workbook/job.html"
@@ -80,38 +111,18 @@ class _WorkbookJob(JobKind):
             errors = failure.errors
             raise JobFailed(
                 failure,
-                report={
-                    "errors": [
-                        [e.sheet, e.row, e.column, e.message] for e in errors[:SHOWN_ERRORS]
-                    ],
-                    "error_count": len(errors),
-                },
+                report=_failed_report(errors),
                 file=(error_workbook(workbook, errors), "import-errors.xlsx"),
             ) from None
         except DatabaseError:
             raise JobFailed(
                 _("The database failed during the import. Nothing was written; retry it.")
             ) from None
-        sheets = {
-            name: {
-                "created": sheet.created,
-                "updated": sheet.updated,
-                "unchanged": sheet.unchanged,
-                "deleted": sheet.deleted,
-                "deleted_items": sheet.deleted_items[:200],
-            }
-            for name, sheet in report.sheets.items()
-        }
-        written = sum(s.created + s.updated + s.deleted for s in report.sheets.values())
+        sheets, written = _sheet_counts(report)
         return Outcome(self.summary(written), {"sheets": sheets})
 
     def context(self, job, request):
-        return {
-            "report": stored_report_rows(job.report),
-            "errors": job.report.get("errors", []),
-            "error_count": job.report.get("error_count", 0),
-            "shown_errors": SHOWN_ERRORS,
-        }
+        return _report_context(job)
 
 
 @register
@@ -233,30 +244,14 @@ class _FlatJob(JobKind):
             errors = failure.errors
             raise JobFailed(
                 failure,
-                report={
-                    "errors": [
-                        [e.sheet, e.row, e.column, e.message] for e in errors[:SHOWN_ERRORS]
-                    ],
-                    "error_count": len(errors),
-                    "flat": flat,
-                },
+                report=_failed_report(errors, flat=flat),
                 file=(flat_error_workbook(sheet, errors), "import-errors.xlsx"),
             ) from None
         except DatabaseError:
             raise JobFailed(
                 _("The database failed during the import. Nothing was written; retry it.")
             ) from None
-        sheets = {
-            name: {
-                "created": s.created,
-                "updated": s.updated,
-                "unchanged": s.unchanged,
-                "deleted": s.deleted,
-                "deleted_items": s.deleted_items[:200],
-            }
-            for name, s in report.sheets.items()
-        }
-        written = sum(s.created + s.updated + s.deleted for s in report.sheets.values())
+        sheets, written = _sheet_counts(report)
         if not self.dry_run:
             ColumnMapping.objects.remember(sheet.headers, mapping, job.owner)
         return Outcome(self.summary(written), {"sheets": sheets, "flat": flat})
@@ -276,10 +271,7 @@ class _FlatJob(JobKind):
             for i, header in enumerate(headers)
         ]
         return {
-            "report": stored_report_rows(job.report),
-            "errors": job.report.get("errors", []),
-            "error_count": job.report.get("error_count", 0),
-            "shown_errors": SHOWN_ERRORS,
+            **_report_context(job),
             "flat": flat,
             "columns": columns,
             "field_choices": [(name, field_label(name)) for name in FIELDS],

@@ -16,12 +16,7 @@ TABLES = ["positions_employee"]
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite" or not generation.exists(
-        schema_editor.connection
-    ):
-        return
-    generation.uninstall(schema_editor, TABLES)  # whatever survived, so none is doubled
-    generation.install(schema_editor, TABLES)
+    generation.reinstall_after_rebuild(schema_editor, TABLES)
 
 
 class Migration(migrations.Migration):
