@@ -70,13 +70,7 @@ def import_view(request):
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
-        if upload.size > _limit():
-            form.add_error(
-                "workbook",
-                _("The file is %(size)d KB; the limit is %(limit)d KB.")
-                % {"size": upload.size // 1024, "limit": _limit() // 1024},
-            )
-        else:
+        if not _too_large(form, "workbook", upload):
             return start_and_show(
                 request,
                 "workbook-check",
@@ -84,6 +78,18 @@ def import_view(request):
                 upload=(upload.read(), upload.name),
             )
     return TemplateResponse(request, "admin/workbook/import.html", _context(request, form=form))
+
+
+def _too_large(form, field, upload) -> bool:
+    """An upload over the import limit gets its error on the form's field."""
+    if upload.size <= _limit():
+        return False
+    form.add_error(
+        field,
+        _("The file is %(size)d KB; the limit is %(limit)d KB.")
+        % {"size": upload.size // 1024, "limit": _limit() // 1024},
+    )
+    return True
 
 
 def _limit():
@@ -183,13 +189,7 @@ def flat_import_view(request):
     form = FlatUploadForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
         upload = form.cleaned_data["sheet"]
-        if upload.size > _limit():
-            form.add_error(
-                "sheet",
-                _("The file is %(size)d KB; the limit is %(limit)d KB.")
-                % {"size": upload.size // 1024, "limit": _limit() // 1024},
-            )
-        else:
+        if not _too_large(form, "sheet", upload):
             return start_and_show(
                 request,
                 "flat-check",
